@@ -1,0 +1,272 @@
+"""The one generic builder: reference-model spec (+ values) -> basyx Submodels, kind=Template or kind=Instance."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from basyx.aas import model
+
+from .. import xstypes
+from ..errors import ValuesError
+from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
+from . import values as V
+from .concepts import build_concept_descriptions
+from .qualifiers import template_qualifiers
+from .refs import global_ref, names, submodel_ref, texts
+
+Kind = Literal["template", "instance"]
+
+_CLASSES: dict[str, type[model.SubmodelElement]] = {
+    "Property": model.Property, "MultiLanguageProperty": model.MultiLanguageProperty, "Range": model.Range,
+    "File": model.File, "Blob": model.Blob, "ReferenceElement": model.ReferenceElement,
+    "SubmodelElementCollection": model.SubmodelElementCollection,
+    "SubmodelElementList": model.SubmodelElementList, "Entity": model.Entity,
+}
+
+
+@dataclass
+class BuiltModel:
+    """What the builder produced for one reference model."""
+
+    spec: ModelSpec
+    kind: Kind
+    submodels: list[model.Submodel]
+    concept_descriptions: list[model.ConceptDescription]
+    attachments: dict[str, Path] = field(default_factory=dict)  # package path of a File -> local file
+    shells: list[model.AssetAdministrationShell] = field(default_factory=list)
+
+    def objects(self) -> list[model.Identifiable]:
+        return [*self.shells, *self.submodels, *self.concept_descriptions]
+
+    def store(self) -> model.DictIdentifiableStore[model.Identifiable]:
+        return model.DictIdentifiableStore(self.objects())
+
+
+def default_asset_id(spec: ModelSpec) -> str:
+    return f"{spec.base_iri}ids/asset/{spec.model}/example-0001"
+
+
+def instance_submodel_id(asset_id: str, sm: SubmodelSpec) -> str:
+    return f"{asset_id.rstrip('/')}/sm/{sm.id_short}"
+
+
+def build_template(spec: ModelSpec) -> BuiltModel:
+    """Submodel templates (kind=Template) with SMT qualifiers, plus our ConceptDescriptions."""
+    submodels = [_submodel(sm, sm.id, model.ModellingKind.TEMPLATE, [_template_element(e) for e in sm.elements])
+                 for sm in spec.submodels]
+    return BuiltModel(spec, "template", submodels, build_concept_descriptions(spec))
+
+
+def build_instance(
+    spec: ModelSpec,
+    values: Mapping[str, Any] | None = None,
+    *,
+    asset_id: str | None = None,
+    submodel_ids: Mapping[str, str] | None = None,
+    attachments_dir: Path | None = None,
+) -> BuiltModel:
+    """Submodel instances filled from values keyed by idShort path (the spec's examples when ``values`` is None).
+
+    Raises ``ValuesError`` listing every problem: wrong type, unknown path, value not allowed, missing mandatory element.
+    """
+    index = V.index_spec(spec)
+    if values is None:
+        flat, problems = V.example_values(spec), []
+    else:
+        flat, problems = V.flatten(values, index)
+    filler = _Filler(flat, index, attachments_dir)
+    filler.problems.extend(problems)
+    asset = asset_id or default_asset_id(spec)
+    submodels = []
+    for sm in spec.submodels:
+        sm_id = (submodel_ids or {}).get(sm.id_short) or instance_submodel_id(asset, sm)
+        submodels.append(_submodel(sm, sm_id, model.ModellingKind.INSTANCE, filler.elements(sm.elements, sm.id_short)))
+    filler.report_unused()
+    if filler.problems:
+        raise ValuesError(f"values do not fit reference model {spec.key}", sorted(set(filler.problems)))
+    return BuiltModel(spec, "instance", submodels, build_concept_descriptions(spec), filler.attachments)
+
+
+def _submodel(sm: SubmodelSpec, sm_id: str, kind: model.ModellingKind, elements: list[model.SubmodelElement],
+              ) -> model.Submodel:
+    adm = sm.administration
+    return model.Submodel(
+        sm_id, elements, id_short=sm.id_short, display_name=names(sm.name), description=texts(sm.definition),
+        administration=model.AdministrativeInformation(version=adm.version, revision=adm.revision,
+                                                       template_id=adm.template_id),
+        semantic_id=global_ref(sm.semantic_id),
+        supplemental_semantic_id=[global_ref(s) for s in sm.supplemental_semantic_ids], kind=kind,
+    )
+
+
+def _common(e: ElementSpec, id_short: str | None, qualifiers: list[model.Qualifier]) -> dict[str, Any]:
+    return dict(
+        id_short=id_short, display_name=names(e.name), description=texts(e.definition),
+        semantic_id=global_ref(e.semantic_id),
+        supplemental_semantic_id=[global_ref(s) for s in e.supplemental_semantic_ids], qualifier=qualifiers,
+    )
+
+
+def _list(e: ElementSpec, items: list[model.SubmodelElement], common: dict[str, Any]) -> model.SubmodelElementList[Any]:
+    item = e.item
+    assert item is not None
+    return model.SubmodelElementList(
+        type_value_list_element=_CLASSES[item.model_type], value=items,
+        semantic_id_list_element=global_ref(item.semantic_id),
+        value_type_list_element=xstypes.type_class(item.value_type) if item.value_type else None,
+        **common,
+    )
+
+
+def _template_element(e: ElementSpec) -> model.SubmodelElement:
+    c = _common(e, e.id_short, template_qualifiers(e))
+    mt = e.model_type
+    if mt == "Property":
+        return model.Property(value_type=xstypes.type_class(e.value_type or ""), **c)
+    if mt == "Range":
+        return model.Range(value_type=xstypes.type_class(e.value_type or ""), **c)
+    if mt == "MultiLanguageProperty":
+        return model.MultiLanguageProperty(**c)
+    if mt == "File":
+        return model.File(content_type=e.content_type, **c)
+    if mt == "Blob":
+        return model.Blob(content_type=e.content_type, **c)
+    if mt == "ReferenceElement":
+        return model.ReferenceElement(**c)
+    if mt == "SubmodelElementCollection":
+        return model.SubmodelElementCollection(value=[_template_element(x) for x in e.children], **c)
+    if mt == "Entity":
+        return model.Entity(entity_type=model.EntityType.CO_MANAGED_ENTITY
+                            if e.entity_type == "CoManagedEntity" else model.EntityType.SELF_MANAGED_ENTITY,
+                            statement=[_template_element(x) for x in e.children], **c)
+    if mt == "SubmodelElementList":
+        assert e.item is not None
+        return _list(e, [_template_element(e.item)], c)
+    raise AssertionError(mt)
+
+
+class _Filler:
+    def __init__(self, flat: dict[str, Any], index: Mapping[str, ElementSpec], attachments_dir: Path | None) -> None:
+        self.flat, self.index, self.dir = flat, index, attachments_dir
+        self.used: set[str] = set()
+        self.problems: list[tuple[str, str]] = []
+        self.attachments: dict[str, Path] = {}
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def elements(self, specs: tuple[ElementSpec, ...], parent: str) -> list[model.SubmodelElement]:
+        out: list[model.SubmodelElement] = []
+        for e in specs:
+            if e.repeated:
+                base = f"{parent}.{e.base_id_short}"
+                found = V.indices(self.flat, base)
+                if not found and e.cardinality.required:
+                    self.problem(base + "[0]", f"missing: at least one {e.base_id_short} is required")
+                for n, i in enumerate(found, start=1):
+                    el = self.one(e, f"{base}[{i}]", f"{e.base_id_short}{n:02d}", True)
+                    if el is not None:
+                        out.append(el)
+            else:
+                el = self.one(e, f"{parent}.{e.id_short}", e.id_short, e.cardinality.required)
+                if el is not None:
+                    out.append(el)
+        return out
+
+    def one(self, e: ElementSpec, path: str, id_short: str | None, required: bool) -> model.SubmodelElement | None:
+        c = _common(e, id_short, [])
+        mt = e.model_type
+        if mt in V.LEAF_TYPES:
+            if path not in self.flat:
+                if required:
+                    self.problem(path, f"missing mandatory {mt}")
+                return None
+            self.used.add(path)
+            return self.leaf(e, path, self.flat[path], c)
+        present = any(True for _ in V.under(self.flat, path))
+        if not present and not required:
+            return None
+        if mt == "SubmodelElementList":
+            assert e.item is not None
+            found = V.indices(self.flat, path)
+            if not found and e.item.cardinality.required:
+                self.problem(path, "missing: the list needs at least one item")
+            items = [x for i in found if (x := self.one(e.item, f"{path}[{i}]", None, True)) is not None]
+            return _list(e, items, c)
+        children = self.elements(e.children, path)
+        if mt == "Entity":
+            kind = model.EntityType.CO_MANAGED_ENTITY if e.entity_type == "CoManagedEntity" \
+                else model.EntityType.SELF_MANAGED_ENTITY
+            return model.Entity(entity_type=kind, statement=children, **c)
+        return model.SubmodelElementCollection(value=children, **c)
+
+    def leaf(self, e: ElementSpec, path: str, value: Any, c: dict[str, Any]) -> model.SubmodelElement | None:
+        mt = e.model_type
+        if mt == "File" and isinstance(value, Mapping):
+            return self.file(e, path, value, c)
+        problem = example_problem(e, value)
+        if problem:
+            self.problem(path, problem)
+            return None
+        if mt == "Property":
+            assert e.value_type
+            return model.Property(value_type=xstypes.type_class(e.value_type), value=xstypes.coerce(value, e.value_type), **c)
+        if mt == "Range":
+            assert e.value_type
+            lo, hi = (value.get("min"), value.get("max")) if isinstance(value, Mapping) else value
+            return model.Range(value_type=xstypes.type_class(e.value_type),
+                               min=None if lo is None else xstypes.coerce(lo, e.value_type),
+                               max=None if hi is None else xstypes.coerce(hi, e.value_type), **c)
+        if mt == "MultiLanguageProperty":
+            return model.MultiLanguageProperty(
+                value=model.MultiLanguageTextType({"en": value} if isinstance(value, str) else dict(value)), **c)
+        if mt == "File":
+            return model.File(content_type=e.content_type, value=value, **c)
+        if mt == "Blob":
+            try:
+                data = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                self.problem(path, "a Blob value is base64 text")
+                return None
+            return model.Blob(content_type=e.content_type, value=model.datatypes.Base64Binary(data), **c)
+        if mt == "ReferenceElement":
+            ref: model.Reference = submodel_ref(value[len("submodel:"):]) if value.startswith("submodel:") \
+                else global_ref(value)
+            return model.ReferenceElement(value=ref, **c)
+        raise AssertionError(mt)
+
+    def file(self, e: ElementSpec, path: str, value: Mapping[str, Any], c: dict[str, Any]) -> model.File | None:
+        """``{"path": "/aasx/files/x.pdf", "source": "local/x.pdf", "contentType": "application/pdf"}``."""
+        unknown = set(value) - {"path", "source", "contentType"}
+        target, source = value.get("path"), value.get("source")
+        if unknown or not isinstance(target, str) or not target.strip():
+            self.problem(path, 'a File value is a path or {"path": .., "source": .., "contentType": ..}')
+            return None
+        content_type = value.get("contentType", e.content_type)
+        if source is not None:
+            local = Path(source)
+            if self.dir is not None and not local.is_absolute():
+                local = self.dir / local
+            if not local.is_file():
+                self.problem(path, f"source file {str(local)!r} does not exist")
+                return None
+            if not target.startswith("/"):
+                self.problem(path, f"a File with a source needs a package path starting with '/', not {target!r}")
+                return None
+            self.attachments[target] = local
+        return model.File(content_type=content_type, value=target, **c)
+
+    def report_unused(self) -> None:
+        for key in sorted(set(self.flat) - self.used):
+            spec = self.index.get(V.generic(key))
+            if spec is None:
+                self.problem(key, "unknown element: not part of the reference model")
+            elif spec.model_type not in V.LEAF_TYPES:
+                self.problem(key, f"a {spec.model_type} takes no value of its own; give values for its elements")
+            else:
+                self.problem(key, "not used: an index that is not filled in order or an element whose parent is absent")

@@ -1,0 +1,54 @@
+"""SMT template qualifiers (IDTA convention, canonical spellings of AASX Package Explorer)."""
+
+from __future__ import annotations
+
+from basyx.aas import model
+
+from ..spec import ElementSpec
+from .refs import global_ref
+
+SMT_IRI = "https://admin-shell.io/SubmodelTemplates/{}/1/0"
+
+
+def _qualifier(name: str, value: str) -> model.Qualifier:
+    return model.Qualifier(
+        f"SMT/{name}", model.datatypes.String, value=value,
+        kind=model.QualifierKind.TEMPLATE_QUALIFIER, semantic_id=global_ref(SMT_IRI.format(name)),
+    )
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def template_qualifiers(spec: ElementSpec) -> list[model.Qualifier]:
+    out = [_qualifier("Cardinality", spec.cardinality.value)]
+    if spec.allowed_values is not None:
+        # POSIX ERE over the value's lexical form (AASPE semantics), anchored: exactly one of the values.
+        import re
+
+        out.append(_qualifier("AllowedValue", "^(" + "|".join(re.escape(v) for v in spec.allowed_values) + ")$"))
+    if spec.allowed_range is not None:
+        lo, hi = spec.allowed_range
+        out.append(_qualifier("AllowedRange", f"[{'*' if lo is None else _number(lo)},{'*' if hi is None else _number(hi)}]"))
+    if spec.example is not None and spec.model_type in ("Property", "MultiLanguageProperty", "Range", "File",
+                                                         "ReferenceElement"):
+        out.append(_qualifier("ExampleValue", example_text(spec)))
+    if spec.model_type == "MultiLanguageProperty":
+        out.append(_qualifier("RequiredLang", "en|ko"))
+    return out
+
+
+def example_text(spec: ElementSpec) -> str:
+    from .. import xstypes
+
+    ex = spec.example
+    if spec.model_type == "Property" and spec.value_type:
+        return xstypes.lexical(ex, spec.value_type)
+    if spec.model_type == "MultiLanguageProperty":
+        items = {"en": ex} if isinstance(ex, str) else ex
+        return "; ".join(f"{text}@{lang}" for lang, text in items.items())
+    if spec.model_type == "Range" and spec.value_type:
+        lo, hi = (ex.get("min"), ex.get("max")) if isinstance(ex, dict) else ex
+        return f"[{'' if lo is None else xstypes.lexical(lo, spec.value_type)},{'' if hi is None else xstypes.lexical(hi, spec.value_type)}]"
+    return str(ex)

@@ -1,0 +1,33 @@
+"""The ``aasref`` command line. The only place that prints or exits.
+
+Exit codes: 0 ok, 1 the model or values are invalid (or findings), 2 usage error, 3 could not run.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .build_cmds import COMMANDS as _BUILD
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="aasref")
+def main() -> None:
+    """AAS reference models for representative manufacturing processes.
+
+    \b
+    Exit codes: 0 ok, 1 the model or values are invalid (or findings),
+                2 usage error, 3 could not run (unreadable file, I/O).
+    """
+
+
+for _command in _BUILD:
+    main.add_command(_command)
+
+try:  # the validator's commands (validate, rules, explain)
+    from .validate_cmds import COMMANDS as _VALIDATE
+except ImportError:  # pragma: no cover - only while the validator is absent
+    _VALIDATE = []
+for _command in _VALIDATE:
+    main.add_command(_command)

@@ -1,0 +1,232 @@
+"""``aasref list | show | build | convert``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._errors import EXIT_CANNOT_RUN, fail, reported
+
+SPEC_VERSION = click.Choice(["3.1", "3.0"])
+_CARD = {"One": "1", "ZeroToOne": "0..1", "ZeroToMany": "0..*", "OneToMany": "1..*"}
+_ABBR = {"SubmodelElementCollection": "SMC", "SubmodelElementList": "SML", "MultiLanguageProperty": "MLP",
+         "ReferenceElement": "Ref"}
+
+
+def _base_iri_option(f: Any) -> Any:
+    return click.option("--base-iri", envvar="AASREF_BASE_IRI", metavar="IRI",
+                        help="Base IRI of our own concepts (default: https://example.org/aas-refmodels/).")(f)
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_models(as_json: bool) -> None:
+    """List the reference models with version, semantic IDs and element count."""
+    from ..spec import available_models, load_model
+
+    with reported():
+        rows = []
+        for name, version in available_models():
+            spec = load_model(name, version)
+            rows.append({"model": name, "version": version, "name": dict(spec.name),
+                         "submodels": [{"idShort": sm.id_short, "semanticId": sm.semantic_id,
+                                        "elements": sm.element_count()} for sm in spec.submodels],
+                         "elements": spec.element_count()})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['model']:<22} {r['version']:<5} {r['elements']:>4} elements  {r['name']['en']} / {r['name']['ko']}")
+        for sm in r["submodels"]:
+            click.echo(f"    {sm['idShort']:<18} {sm['elements']:>4}  {sm['semanticId']}")
+
+
+@click.command()
+@click.argument("model")
+@click.option("--version", "version", metavar="X.Y", help="Model version (default: latest).")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default="en", show_default=True)
+@click.option("--ids/--no-ids", default=False, help="Show semantic IDs.")
+@_base_iri_option
+def show(model: str, version: str | None, lang: str, ids: bool, base_iri: str | None) -> None:
+    """Show the element tree of a reference model: types, units, cardinality, names."""
+    from ..spec import load_model
+
+    with reported():
+        spec = load_model(model, version, base_iri=base_iri)
+    click.echo(f"{spec.model} {spec.version} — {spec.name[lang]}")
+    click.echo(f"  {spec.definition[lang]}")
+    for sm in spec.submodels:
+        click.echo(f"\n{sm.id_short}  Submodel  — {sm.name[lang]}")
+        if ids:
+            click.echo(f"  semanticId {sm.semantic_id}")
+        _tree(sm.elements, "", lang, ids)
+    if spec.technical_properties:
+        click.echo(f"\n(TechnicalData) technical properties — {'type-level' if lang == 'en' else '형식 수준 사양'}")
+        _tree(spec.technical_properties, "", lang, ids)
+
+
+def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
+    for i, e in enumerate(elements):
+        last = i == len(elements) - 1
+        branch, pad = ("└── ", "    ") if last else ("├── ", "│   ")
+        kind = _ABBR.get(e.model_type, e.model_type)
+        vt = f" {e.value_type}" if e.value_type else ""
+        unit = f" [{e.unit}]" if e.unit else ""
+        role = f" ({e.role})" if e.role else ""
+        label = e.id_short or "(item)"
+        click.echo(f"{indent}{branch}{label}  {kind}{vt}{unit}  {_CARD[e.cardinality.value]}{role}  {e.name[lang]}")
+        if ids:
+            click.echo(f"{indent}{pad}    semanticId {e.semantic_id}")
+            for s in e.supplemental_semantic_ids:
+                click.echo(f"{indent}{pad}    supplemental {s}")
+        if e.allowed_values:
+            click.echo(f"{indent}{pad}    allowed: {', '.join(e.allowed_values)}")
+        children = list(e.children) + ([e.item] if e.item is not None else [])
+        _tree(children, indent + pad, lang, ids)
+
+
+@click.command()
+@click.argument("model", required=False)
+@click.option("--process", "process", metavar="NAME", help="Build the complete AAS of one machine of this process.")
+@click.option("--all", "build_all", is_flag=True, help="Build every model's template in every format into -o DIR.")
+@click.option("--version", "version", metavar="X.Y", help="Model version (default: latest).")
+@click.option("--kind", type=click.Choice(["template", "instance"]), default=None,
+              help="Template (default) or filled instance (with --process: instance by default).")
+@click.option("--values", "values_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON values keyed by idShort path (instance); without it the model's example values are used.")
+@click.option("--asset-id", metavar="IRI", help="Global asset id (instances and shells).")
+@click.option("--format", "fmt", type=click.Choice(["aasx", "json", "xml"]), help="Default: from -o's suffix, else aasx.")
+@click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="AAS metamodel version.")
+@click.option("--aasx-part", type=click.Choice(["json", "xml"]), default="json", show_default=True,
+              help="Serialization of the AAS part inside an AASX.")
+@click.option("--thumbnail", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Image for the shell's default thumbnail (with --process).")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Output file (DIR with --all).")
+@_base_iri_option
+def build(model: str | None, process: str | None, build_all: bool, version: str | None, kind: str | None,
+          values_file: Path | None, asset_id: str | None, fmt: str | None, spec_version: str, aasx_part: str,
+          thumbnail: Path | None, output: Path, base_iri: str | None) -> None:
+    """Build a reference model as a template or a filled instance, or a whole shell (--process).
+
+    \b
+    aasref build injection-molding --format aasx -o im.aasx
+    aasref build machining --kind instance --values mes.json --spec-version 3.0 -o m.json
+    aasref build --process welding --asset-id https://example.com/asset/W1 -o welder.aasx
+    aasref build --all -o out/
+    """
+    from ..build import build_instance, build_shell, build_template
+    from ..io import Thumbnail, format_of, write
+    from ..spec import load_model
+
+    chosen = [x for x in (model, process, "--all" if build_all else None) if x]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of MODEL, --process NAME or --all")
+    if build_all:
+        with reported():
+            written = _build_all(output, base_iri)
+        click.echo(f"wrote {written} files to {output}")
+        return
+    if fmt is None:
+        try:
+            fmt = format_of(output)
+        except ValueError:
+            fmt = "aasx"
+    elif output.suffix and output.suffix.lower() != f".{fmt}":
+        raise click.UsageError(f"--format {fmt} does not match the output file {output.name}")
+    if values_file is not None and (kind or "instance") == "template":
+        raise click.UsageError("--values fills an instance: use --kind instance")
+    with reported():
+        values = _load_values(values_file) if values_file else None
+        spec = load_model(process or model or "", version, base_iri=base_iri)
+        attach_dir = values_file.parent if values_file else None
+        thumb = None
+        if process:
+            thumb_path = f"/aasx/thumbnail{thumbnail.suffix.lower()}" if thumbnail else None
+            ctype = _image_type(thumbnail) if thumbnail else "image/png"
+            built = build_shell(spec, kind="template" if kind == "template" else "instance", values=values,
+                                asset_id=asset_id, thumbnail=thumb_path, thumbnail_content_type=ctype,
+                                attachments_dir=attach_dir)
+            if thumbnail and thumb_path:
+                thumb = Thumbnail(thumb_path, thumbnail.read_bytes(), ctype)
+        elif kind == "instance" or values is not None:
+            built = build_instance(spec, values, asset_id=asset_id, attachments_dir=attach_dir)
+        else:
+            built = build_template(spec)
+        if thumb and fmt != "aasx":
+            raise click.UsageError("--thumbnail needs --format aasx")
+        write(built.objects(), output, fmt,  # type: ignore[arg-type]
+              spec_version=spec_version, attachments=dict(built.attachments), thumbnail=thumb,
+              aasx_part=aasx_part, title=f"{spec.name['en']} ({built.kind})")  # type: ignore[arg-type]
+    click.echo(f"wrote {output} ({spec.key}, {built.kind}, {fmt}, metamodel V{spec_version})")
+
+
+def _image_type(path: Path) -> str:
+    return {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+            ".svg": "image/svg+xml", ".webp": "image/webp"}.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _load_values(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", EXIT_CANNOT_RUN)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        fail(f"{path}: not a JSON values file ({exc})", 1)
+    if not isinstance(data, dict):
+        fail(f"{path}: values must be a JSON object keyed by idShort path", 1)
+    return data  # type: ignore[no-any-return]
+
+
+def _build_all(out: Path, base_iri: str | None) -> int:
+    """Every model's template in every format and both metamodel versions: OUT/<model>/<version>/template-v3.x.<fmt>."""
+    from ..build import build_template
+    from ..io import write
+    from ..spec import available_models, load_model
+
+    count = 0
+    for name, version in available_models():
+        built = build_template(load_model(name, version, base_iri=base_iri))
+        for sv in ("3.1", "3.0"):
+            for fmt in ("json", "xml", "aasx"):
+                write(built.objects(), out / name / version / f"template-v{sv}.{fmt}", fmt,  # type: ignore[arg-type]
+                      spec_version=sv)  # type: ignore[arg-type]
+                count += 1
+    return count
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["aasx", "json", "xml"]), help="Default: from TARGET's suffix.")
+@click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="Metamodel of the output.")
+@click.option("--aasx-part", type=click.Choice(["json", "xml"]), default="json", show_default=True)
+def convert(source: Path, target: Path, fmt: str | None, spec_version: str, aasx_part: str) -> None:
+    """Convert between AASX, JSON and XML and between metamodel V3.1 and V3.0.
+
+    The input's format and version are detected from its content; it is read strictly.
+    Package files and the thumbnail of an AASX are carried over when the output is AASX.
+    """
+    from ..io import Thumbnail, format_of, read, write
+
+    if fmt is None:
+        try:
+            fmt = format_of(target)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+    if source.resolve() == target.resolve():
+        raise click.UsageError("SOURCE and TARGET are the same file")
+    with reported():
+        result = read(source)
+        attachments = {name: data for name, (data, _) in result.files.items()}
+        thumb = Thumbnail(*result.thumbnail) if result.thumbnail and fmt == "aasx" else None
+        write(list(result.store), target, fmt, spec_version=spec_version,  # type: ignore[arg-type]
+              attachments=attachments if fmt == "aasx" else None, thumbnail=thumb,
+              aasx_part=aasx_part)  # type: ignore[arg-type]
+    src_v = f"V{result.spec_version}" if result.spec_version else "JSON"
+    click.echo(f"wrote {target} ({result.format} {src_v} -> {fmt} V{spec_version}, {len(result.store)} objects)")
+
+
+COMMANDS = [list_models, show, build, convert]

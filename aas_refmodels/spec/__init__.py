@@ -1,0 +1,9 @@
+"""Reference-model specs: declared once as data in ``models/``, parsed into frozen dataclasses."""
+
+from .loader import available_models, example_problem, load_model, load_spec_file
+from .model import Administration, Cardinality, ElementSpec, ModelSpec, SubmodelSpec
+
+__all__ = [
+    "Administration", "Cardinality", "ElementSpec", "ModelSpec", "SubmodelSpec",
+    "available_models", "example_problem", "load_model", "load_spec_file",
+]

@@ -1,0 +1,300 @@
+"""Spec file -> ModelSpec: schema check, fragment includes, identifier expansion, semantic checks.
+
+Every problem is a ``SpecError`` naming the file and the JSON path (``$.submodels[0].elements[3]``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from .. import namespace, xstypes
+from ..errors import ModelNotFoundError, SpecError
+from ..resources import models_dir, schemas_dir
+from .model import Administration, Cardinality, ElementSpec, ModelSpec, SubmodelSpec, valid_id_short
+
+SPEC_SCHEMA = "refmodel-spec.schema.json"
+FRAGMENTS = "_fragments"
+_VERSION_FILE = re.compile(r"^(\d+)\.(\d+)\.json$")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    schema = json.loads((schemas_dir() / SPEC_SCHEMA).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _read_json(source: Traversable, label: str) -> Any:
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(label, "$", f"cannot read: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(label, "$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+
+def _check_schema(doc: Any, label: str) -> None:
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: (len(list(e.absolute_path)), e.json_path))
+    if not errors:
+        return
+    # oneOf/anyOf failures hide the real cause in their context: report the deepest sub-error.
+    err = errors[0]
+    while err.context:
+        err = max(err.context, key=lambda e: len(list(e.absolute_path)))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise SpecError(label, err.json_path, err.message + more)
+
+
+def available_models() -> list[tuple[str, str]]:
+    """(model, version) of every packaged reference model, sorted."""
+    found: list[tuple[str, str]] = []
+    for folder in models_dir().iterdir():
+        if not folder.is_dir() or folder.name.startswith(("_", ".")):
+            continue
+        for f in folder.iterdir():
+            m = _VERSION_FILE.match(f.name)
+            if m:
+                found.append((folder.name, f"{m.group(1)}.{m.group(2)}"))
+    return sorted(found, key=lambda mv: (mv[0], tuple(int(p) for p in mv[1].split("."))))
+
+
+def load_model(name: str, version: str | None = None, *, base_iri: str | None = None) -> ModelSpec:
+    """Load a packaged reference model (latest version unless given)."""
+    versions = [v for m, v in available_models() if m == name]
+    if not versions:
+        known = ", ".join(sorted({m for m, _ in available_models()}))
+        raise ModelNotFoundError(f"no reference model {name!r} (known: {known})")
+    if version is None:
+        version = versions[-1]
+    elif version not in versions:
+        raise ModelNotFoundError(f"reference model {name!r} has no version {version!r} (has {', '.join(versions)})")
+    return _load_cached(name, version, namespace.base_iri(base_iri))
+
+
+@lru_cache(maxsize=64)
+def _load_cached(name: str, version: str, base: str) -> ModelSpec:
+    source = models_dir() / name / f"{version}.json"
+    return load_spec_file(source, base_iri=base, label=f"models/{name}/{version}.json")
+
+
+def load_spec_file(source: Traversable, *, base_iri: str | None = None, label: str | None = None) -> ModelSpec:
+    """Load any model spec file (packaged or not); fragments come from the packaged ``models/_fragments``."""
+    label = label or str(source)
+    doc = _read_json(source, label)
+    _check_schema(doc, label)
+    if "model" not in doc:
+        raise SpecError(label, "$", "a fragment cannot be loaded as a model")
+    return _Parser(label, namespace.base_iri(base_iri)).model(doc)
+
+
+class _Parser:
+    def __init__(self, label: str, base: str, mandatory: set[str] | None = None) -> None:
+        self.label, self.base = label, base
+        self.mandatory = mandatory or set()  # fragment paths an including model makes mandatory
+
+    def fail(self, path: str, message: str) -> SpecError:
+        return SpecError(self.label, path, message)
+
+    def model(self, doc: Mapping[str, Any]) -> ModelSpec:
+        submodels = tuple(self.submodel(sm, f"$.submodels[{i}]") for i, sm in enumerate(doc["submodels"]))
+        self._unique([sm.id_short for sm in submodels], "$.submodels", "submodel idShort")
+        tech = self.elements(doc.get("technicalProperties", []), "$.technicalProperties")
+        spec = ModelSpec(
+            model=doc["model"], version=doc["version"], name=dict(doc["name"]),
+            definition=dict(doc["definition"]), sources=tuple(doc["sources"]), submodels=submodels,
+            technical_properties=tech, base_iri=self.base, file=self.label,
+        )
+        self._check_concepts(spec)
+        return spec
+
+    def submodel(self, d: Mapping[str, Any], path: str) -> SubmodelSpec:
+        adm = d["administration"]
+        return SubmodelSpec(
+            id_short=d["idShort"], id=self.iri(d["id"]), semantic_id=self.iri(d["semanticId"]),
+            supplemental_semantic_ids=tuple(self.iri(s) for s in d.get("supplementalSemanticIds", [])),
+            administration=Administration(adm["version"], adm["revision"],
+                                          self.iri(adm["templateId"]) if "templateId" in adm else None),
+            name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"], role=d.get("role"),
+            elements=self.elements(d["elements"], f"{path}.elements"),
+        )
+
+    def iri(self, s: str) -> str:
+        return namespace.expand(s, self.base)
+
+    def elements(self, items: list[Any], path: str, overrides: Mapping[str, Any] | None = None,
+                 prefix: str = "") -> tuple[ElementSpec, ...]:
+        out: list[ElementSpec] = []
+        for i, d in enumerate(items):
+            p = f"{path}[{i}]"
+            if "include" in d:
+                out.extend(self.include(d, p))
+            else:
+                out.append(self.element(d, p, overrides or {}, prefix))
+        self._unique([e.id_short for e in out], path, "idShort")
+        return tuple(out)
+
+    def include(self, d: Mapping[str, Any], path: str) -> tuple[ElementSpec, ...]:
+        name = d["include"]
+        source = models_dir() / "_fragments" / f"{name}.json"
+        if not source.is_file():
+            raise self.fail(path + ".include", f"no fragment {name!r} in models/_fragments")
+        label = f"models/_fragments/{name}.json"
+        doc = _read_json(source, label)
+        _check_schema(doc, label)
+        if "fragment" not in doc:
+            raise SpecError(label, "$", "not a fragment")
+        overrides = d.get("examples", {})
+        mandatory = set(d.get("mandatory", []))
+        sub = _Parser(label, self.base, mandatory)
+        elements = sub.elements(doc["elements"], "$.elements", overrides)
+        known = {p.lstrip(".") for e in elements for p, _ in e.walk("")}
+        for key, what in [(k, "examples") for k in overrides] + [(k, "mandatory") for k in mandatory]:
+            if key not in known:
+                raise self.fail(f"{path}.{what}", f"{key!r} is no element of fragment {name!r}")
+        return elements
+
+    def element(self, d: Mapping[str, Any], path: str, overrides: Mapping[str, Any], prefix: str) -> ElementSpec:
+        id_short = d.get("idShort")
+        rel = f"{prefix}.{id_short}".lstrip(".") if id_short else prefix + "[]"
+        card = Cardinality(d["cardinality"])
+        if rel in self.mandatory:
+            card = {Cardinality.ZERO_TO_ONE: Cardinality.ONE, Cardinality.ZERO_TO_MANY: Cardinality.ONE_TO_MANY}.get(
+                card, card)
+        vt = d.get("valueType")
+        example = overrides.get(rel, d.get("example"))
+        allowed = None
+        if "allowedValues" in d:
+            allowed = tuple(self.lexical(v, vt, f"{path}.allowedValues") if vt else str(v) for v in d["allowedValues"])
+        rng = None
+        if "allowedRange" in d:
+            lo, hi = d["allowedRange"].get("min"), d["allowedRange"].get("max")
+            if lo is not None and hi is not None and lo > hi:
+                raise self.fail(f"{path}.allowedRange", f"min {lo} is greater than max {hi}")
+            if vt is not None and vt not in xstypes.NUMERIC_TYPES:
+                raise self.fail(f"{path}.allowedRange", f"allowedRange needs a numeric valueType, not {vt}")
+            rng = (lo, hi)
+        if id_short is not None and not valid_id_short(id_short):
+            raise self.fail(f"{path}.idShort", f"invalid idShort {id_short!r}")
+        children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel)
+        item = None
+        if "item" in d:
+            item = self.element(d["item"], f"{path}.item", overrides, rel)
+            if not item.cardinality.many:
+                raise self.fail(f"{path}.item.cardinality", "a list item's cardinality is ZeroToMany or OneToMany")
+        spec = ElementSpec(
+            id_short=id_short, model_type=d["modelType"], semantic_id=self.iri(d["semanticId"]),
+            cardinality=card, name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"],
+            value_type=vt, unit=d.get("unit"),
+            supplemental_semantic_ids=tuple(self.iri(s) for s in d.get("supplementalSemanticIds", [])),
+            role=d.get("role"), allowed_values=allowed, allowed_range=rng, example=example,
+            content_type=d.get("contentType"), entity_type=d.get("entityType"), children=children, item=item,
+        )
+        if example is not None:
+            problem = example_problem(spec, example)
+            if problem:
+                raise self.fail(f"{path}.example", problem)
+        return spec
+
+    def lexical(self, value: Any, vt: str, path: str) -> str:
+        try:
+            return xstypes.lexical(value, vt)
+        except ValueError as exc:
+            raise self.fail(path, str(exc)) from None
+
+    def _unique(self, names: list[str | None], path: str, what: str) -> None:
+        seen: set[str] = set()
+        for n in names:
+            if n is None:
+                continue
+            if n.lower() in seen:  # idShorts compare case-insensitively (AASd-022)
+                raise self.fail(path, f"duplicate {what} {n!r}")
+            seen.add(n.lower())
+
+    def _check_concepts(self, spec: ModelSpec) -> None:
+        """An own concept used twice must be the same concept (same model type, value type, unit)."""
+        seen: dict[str, tuple[str, ElementSpec]] = {}
+        for path, e in _walk_all(spec):
+            if not namespace.is_own(e.semantic_id, self.base):
+                continue
+            prior = seen.setdefault(e.semantic_id, (path, e))
+            p, first = prior
+            if first is not e and (first.model_type, first.value_type, first.unit) != (e.model_type, e.value_type, e.unit):
+                raise self.fail("$", f"own concept {e.semantic_id} is used by {p} and {path} with different types")
+
+
+def _walk_all(spec: ModelSpec) -> Iterator[tuple[str, ElementSpec]]:
+    yield from spec.walk()
+    for e in spec.technical_properties:
+        yield from e.walk("technicalProperties")
+
+
+def example_problem(spec: ElementSpec, value: Any) -> str | None:
+    """Why ``value`` is no acceptable value of ``spec`` (None if it is). Shared by examples and instance values."""
+    mt = spec.model_type
+    if mt == "Property":
+        assert spec.value_type is not None
+        try:
+            v = xstypes.coerce(value, spec.value_type)
+        except ValueError as exc:
+            return str(exc)
+        lex = xstypes.lexical(v, spec.value_type)
+        if spec.allowed_values is not None and lex not in spec.allowed_values:
+            return f"{lex!r} is not one of the allowed values {', '.join(spec.allowed_values)}"
+        return _range_problem(spec, v)
+    if mt == "Range":
+        if not (isinstance(value, Mapping) and set(value) <= {"min", "max"} and value) and not (
+            isinstance(value, (list, tuple)) and len(value) == 2
+        ):
+            return "a Range value is {\"min\": .., \"max\": ..} or [min, max]"
+        lo, hi = (value.get("min"), value.get("max")) if isinstance(value, Mapping) else value
+        assert spec.value_type is not None
+        parsed = []
+        for part in (lo, hi):
+            if part is None:
+                parsed.append(None)
+                continue
+            try:
+                parsed.append(xstypes.coerce(part, spec.value_type))
+            except ValueError as exc:
+                return str(exc)
+            problem = _range_problem(spec, parsed[-1])
+            if problem:
+                return problem
+        a, b = (xstypes.as_number(x) if x is not None else None for x in parsed)
+        if a is not None and b is not None and a > b:
+            return f"Range min {lo} is greater than max {hi}"
+        return None
+    if mt == "MultiLanguageProperty":
+        if isinstance(value, str):
+            return None if value else "empty text"
+        if not isinstance(value, Mapping) or not value:
+            return "a MultiLanguageProperty value is {\"en\": .., \"ko\": ..} or a string (English)"
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not re.match(r"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$", lang):
+                return f"{lang!r} is not a language tag"
+            if not isinstance(text, str) or not text:
+                return f"text for {lang!r} is empty or not a string"
+        return None
+    if mt in ("File", "ReferenceElement", "Blob"):
+        return None if isinstance(value, str) and value.strip() else f"a {mt} value is a non-empty string"
+    return f"a {mt} takes no value of its own"
+
+
+def _range_problem(spec: ElementSpec, v: Any) -> str | None:
+    if spec.allowed_range is None:
+        return None
+    n = xstypes.as_number(v)
+    lo, hi = spec.allowed_range
+    if n is None:
+        return None
+    if (lo is not None and n < lo) or (hi is not None and n > hi):
+        return f"{n:g} is outside the allowed range [{'' if lo is None else f'{lo:g}'}, {'' if hi is None else f'{hi:g}'}]"
+    return None
