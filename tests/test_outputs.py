@@ -10,7 +10,7 @@ import pytest
 from aas_refmodels.io import read
 
 from .builds import KINDS, MODELS, VERSIONS, output
-from .checks import aas_core_errors, aas_part, official_json_schema_errors, aas_test_engines_errors, xsd_errors
+from .checks import aas_core_errors, aas_part, aas_test_engines_errors, official_json_schema_errors, xsd_errors
 
 CASES = [(m, k, v) for m in MODELS for k in KINDS for v in VERSIONS]
 IDS = [f"{m}-{k}-v{v}" for m, k, v in CASES]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from basyx.aas import model
+from basyx.aas.model.concept import ConceptDescription
 
 from .. import xstypes
 from ..errors import ValuesError
@@ -36,7 +37,7 @@ class BuiltModel:
     spec: ModelSpec
     kind: Kind
     submodels: list[model.Submodel]
-    concept_descriptions: list[model.ConceptDescription]
+    concept_descriptions: list[ConceptDescription]
     attachments: dict[str, Path] = field(default_factory=dict)  # package path of a File -> local file
     shells: list[model.AssetAdministrationShell] = field(default_factory=list)
 
@@ -76,7 +77,7 @@ def build_instance(
     """
     index = V.index_spec(spec)
     if values is None:
-        flat, problems = V.example_values(spec), []
+        flat, problems = V.example_values(spec), list[tuple[str, str]]()
     else:
         flat, problems = V.flatten(values, index)
     filler = _Filler(flat, index, attachments_dir)
@@ -233,7 +234,7 @@ class _Filler:
             except (binascii.Error, ValueError):
                 self.problem(path, "a Blob value is base64 text")
                 return None
-            return model.Blob(content_type=e.content_type, value=model.datatypes.Base64Binary(data), **c)
+            return model.Blob(content_type=e.content_type, value=bytes(data), **c)
         if mt == "ReferenceElement":
             ref: model.Reference = submodel_ref(value[len("submodel:"):]) if value.startswith("submodel:") \
                 else global_ref(value)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from basyx.aas import model
+from basyx.aas.model.concept import ConceptDescription
 
 from .. import namespace
 from ..spec import ElementSpec, ModelSpec
@@ -77,20 +78,22 @@ def _item_name(e: ElementSpec) -> str:
     return e.semantic_id.rstrip("/").split("/")[-3] if e.semantic_id.count("/") >= 3 else "Item"
 
 
-def concept_description(c: Concept) -> model.ConceptDescription:
+def concept_description(c: Concept) -> ConceptDescription:
     content = model.DataSpecificationIEC61360(
         preferred_name=model.PreferredNameTypeIEC61360({k: v[:255] for k, v in c.name.items()}),
         definition=model.DefinitionTypeIEC61360({k: v[:1023] for k, v in c.definition.items()}),
         data_type=c.data_type,
         unit=c.unit,
     )
-    return model.ConceptDescription(
+    return ConceptDescription(
         id_=c.id,
         id_short=c.id_short,
-        is_case_of={global_ref(x) for x in c.is_case_of} or None,
+        # basyx keeps isCaseOf as a set (serialized in hash order): one entry keeps files reproducible;
+        # the element itself carries every supplemental semantic ID
+        is_case_of={global_ref(c.is_case_of[0])} if c.is_case_of else None,
         embedded_data_specifications=[model.EmbeddedDataSpecification(global_ref(IEC61360_IRI), content)],
     )
 
 
-def build_concept_descriptions(spec: ModelSpec) -> list[model.ConceptDescription]:
+def build_concept_descriptions(spec: ModelSpec) -> list[ConceptDescription]:
     return [concept_description(c) for c in own_concepts(spec)]

@@ -87,7 +87,7 @@ def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec]) -> tupl
                     problems.append((join(prefix) or "$", str(exc)))
         elif isinstance(value, list) and not (is_leaf and spec is not None and spec.model_type == "Range"):
             for i, v in enumerate(value):
-                put(prefix + [i], v)
+                put([*prefix, i], v)
         else:
             if path in flat:
                 problems.append((path, "given twice"))

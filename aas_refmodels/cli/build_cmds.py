@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
+
+if TYPE_CHECKING:  # the CLI imports basyx only when a command runs (fast start)
+    from ..io import Format, SpecVersion
 
 from ._errors import EXIT_CANNOT_RUN, fail, reported
 
@@ -23,20 +26,29 @@ def _base_iri_option(f: Any) -> Any:
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def list_models(as_json: bool) -> None:
+@click.option("--markdown", is_flag=True, help="A Markdown table (as in the README).")
+def list_models(as_json: bool, markdown: bool) -> None:
     """List the reference models with version, semantic IDs and element count."""
     from ..spec import available_models, load_model
 
     with reported():
-        rows = []
+        rows: list[dict[str, Any]] = []
         for name, version in available_models():
             spec = load_model(name, version)
             rows.append({"model": name, "version": version, "name": dict(spec.name),
                          "submodels": [{"idShort": sm.id_short, "semanticId": sm.semantic_id,
                                         "elements": sm.element_count()} for sm in spec.submodels],
-                         "elements": spec.element_count()})
+                         "elements": spec.element_count(), "sources": list(spec.sources)})
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if markdown:
+        click.echo("| model | 공정 | process | submodels (elements) | main sources |")
+        click.echo("|---|---|---|---|---|")
+        for r in rows:
+            subs = ", ".join(f"{sm['idShort']} ({sm['elements']})" for sm in r["submodels"])
+            click.echo(f"| `{r['model']}` {r['version']} | {r['name']['ko']} | {r['name']['en']} | {subs} | "
+                       f"{'; '.join(r['sources'][:2])} |")
         return
     for r in rows:
         click.echo(f"{r['model']:<22} {r['version']:<5} {r['elements']:>4} elements  {r['name']['en']} / {r['name']['ko']}")
@@ -157,9 +169,9 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
             built = build_template(spec)
         if thumb and fmt != "aasx":
             raise click.UsageError("--thumbnail needs --format aasx")
-        write(built.objects(), output, fmt,  # type: ignore[arg-type]
-              spec_version=spec_version, attachments=dict(built.attachments), thumbnail=thumb,
-              aasx_part=aasx_part, title=f"{spec.name['en']} ({built.kind})")  # type: ignore[arg-type]
+        write(built.objects(), output, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
+              attachments=dict(built.attachments), thumbnail=thumb, aasx_part=cast(Any, aasx_part),
+              title=f"{spec.name['en']} ({built.kind})")
     click.echo(f"wrote {output} ({spec.key}, {built.kind}, {fmt}, metamodel V{spec_version})")
 
 
@@ -183,16 +195,15 @@ def _load_values(path: Path) -> dict[str, Any]:
 def _build_all(out: Path, base_iri: str | None) -> int:
     """Every model's template in every format and both metamodel versions: OUT/<model>/<version>/template-v3.x.<fmt>."""
     from ..build import build_template
-    from ..io import write
+    from ..io import FORMATS, SPEC_VERSIONS, write
     from ..spec import available_models, load_model
 
     count = 0
     for name, version in available_models():
         built = build_template(load_model(name, version, base_iri=base_iri))
-        for sv in ("3.1", "3.0"):
-            for fmt in ("json", "xml", "aasx"):
-                write(built.objects(), out / name / version / f"template-v{sv}.{fmt}", fmt,  # type: ignore[arg-type]
-                      spec_version=sv)  # type: ignore[arg-type]
+        for sv in SPEC_VERSIONS:
+            for fmt in FORMATS:
+                write(built.objects(), out / name / version / f"template-v{sv}.{fmt}", fmt, spec_version=sv)
                 count += 1
     return count
 
@@ -222,9 +233,8 @@ def convert(source: Path, target: Path, fmt: str | None, spec_version: str, aasx
         result = read(source)
         attachments = {name: data for name, (data, _) in result.files.items()}
         thumb = Thumbnail(*result.thumbnail) if result.thumbnail and fmt == "aasx" else None
-        write(list(result.store), target, fmt, spec_version=spec_version,  # type: ignore[arg-type]
-              attachments=attachments if fmt == "aasx" else None, thumbnail=thumb,
-              aasx_part=aasx_part)  # type: ignore[arg-type]
+        write(list(result.store), target, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
+              attachments=attachments if fmt == "aasx" else None, thumbnail=thumb, aasx_part=cast(Any, aasx_part))
     src_v = f"V{result.spec_version}" if result.spec_version else "JSON"
     click.echo(f"wrote {target} ({result.format} {src_v} -> {fmt} V{spec_version}, {len(result.store)} objects)")
 

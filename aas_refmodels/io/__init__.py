@@ -6,6 +6,17 @@ from .versions import SPEC_VERSIONS, SpecVersion
 from .writer import FORMATS, Format, Thumbnail, aasx_bytes, format_of, serialize, write
 
 __all__ = [
-    "FORMATS", "Format", "Limits", "ReadResult", "SPEC_VERSIONS", "SpecVersion", "Thumbnail", "aasx_bytes",
-    "detect_format", "format_of", "read", "serialize", "write",
+    "FORMATS",
+    "SPEC_VERSIONS",
+    "Format",
+    "Limits",
+    "ReadResult",
+    "SpecVersion",
+    "Thumbnail",
+    "aasx_bytes",
+    "detect_format",
+    "format_of",
+    "read",
+    "serialize",
+    "write",
 ]

@@ -8,7 +8,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from basyx.aas import model
 
@@ -134,7 +133,7 @@ def _read_aasx(data: bytes, limits: Limits) -> ReadResult:
                 if version == "3.0":
                     data = _transcode_member(data, name)
     store: model.DictIdentifiableStore[model.Identifiable] = model.DictIdentifiableStore()
-    files = aasx.DictSupplementaryFileContainer()
+    files = aasx.DictSupplementaryFileContainer()  # type: ignore[no-untyped-call]
     try:
         with aasx.AASXReader(io.BytesIO(data), failsafe=False) as reader:
             reader.read_into(store, files)

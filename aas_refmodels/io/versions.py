@@ -84,5 +84,6 @@ def v30_xml_to_jsonable(data: bytes) -> dict[str, Any]:
         env = xmlization.environment_from_stream(io.BytesIO(data))  # type: ignore[arg-type]
     except xmlization.DeserializationException as exc:
         raise ValueError(f"{exc.path}: {exc.cause}") from None
-    result: dict[str, Any] = jsonization.to_jsonable(env)
+    result = jsonization.to_jsonable(env)
+    assert isinstance(result, dict)
     return result

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import logging
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,9 +31,10 @@ class Thumbnail:
 
 def format_of(path: Path) -> Format:
     suffix = path.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise ValueError(f"cannot tell the format of {path.name!r}: use .aasx, .json or .xml")
-    return suffix  # type: ignore[return-value]
+    for fmt in FORMATS:
+        if suffix == fmt:
+            return fmt
+    raise ValueError(f"cannot tell the format of {path.name!r}: use .aasx, .json or .xml")
 
 
 def serialize(objects: Iterable[model.Identifiable], fmt: Literal["json", "xml"], spec_version: SpecVersion = "3.1",
@@ -93,7 +96,7 @@ def aasx_bytes(
     from basyx.aas.adapter import aasx
 
     store: model.DictIdentifiableStore[model.Identifiable] = model.DictIdentifiableStore(objects)
-    files = aasx.DictSupplementaryFileContainer()
+    files = aasx.DictSupplementaryFileContainer()  # type: ignore[no-untyped-call]
     missing = sorted(p for p in _package_files(objects) if p not in attachments and
                      not (thumbnail and p == thumbnail.path))
     if missing:
@@ -104,11 +107,13 @@ def aasx_bytes(
         files.add_file(name, io.BytesIO(data), _content_type(objects, name))
     part = f"/aasx/data.{part_format}"
     buf = io.BytesIO()
-    with aasx.AASXWriter(buf, failsafe=False) as writer:
+    # The shell's default thumbnail is written once, as the OPC package thumbnail; basyx would also look for it
+    # among the supplementary files. All File targets were checked above, so only that lookup is tolerated.
+    with aasx.AASXWriter(buf, failsafe=thumbnail is not None) as writer, _quiet_thumbnail_lookup(thumbnail):
         writer.write_all_aas_objects(part, store, files, write_json=part_format == "json")
-        props = pyecma376_2.OPCCoreProperties()
+        props = pyecma376_2.OPCCoreProperties()  # type: ignore[attr-defined,no-untyped-call]
         props.creator = "aas-refmodels"
-        props.created = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        props.created = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         props.title = title
         props.version = f"AAS metamodel V{spec_version}"
         writer.write_core_properties(props)
@@ -120,6 +125,20 @@ def aasx_bytes(
         body = v30_json_bytes(env) if part_format == "json" else v30_xml_bytes(env)
         data = _replace_member(data, part.lstrip("/"), body)
     return data
+
+
+@contextlib.contextmanager
+def _quiet_thumbnail_lookup(thumbnail: Thumbnail | None) -> Iterator[None]:
+    logger = logging.getLogger("basyx.aas.adapter.aasx")
+
+    def drop(record: logging.LogRecord) -> bool:
+        return not (thumbnail and thumbnail.path in record.getMessage() and record.levelno == logging.WARNING)
+
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 def _package_files(objects: Iterable[model.Identifiable]) -> set[str]:

@@ -256,7 +256,7 @@ def example_problem(spec: ElementSpec, value: Any) -> str | None:
             return "a Range value is {\"min\": .., \"max\": ..} or [min, max]"
         lo, hi = (value.get("min"), value.get("max")) if isinstance(value, Mapping) else value
         assert spec.value_type is not None
-        parsed = []
+        parsed: list[Any] = []
         for part in (lo, hi):
             if part is None:
                 parsed.append(None)
