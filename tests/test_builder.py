@@ -187,7 +187,8 @@ def test_shell_contains_nameplate_technical_data_and_process_submodels() -> None
     shell = built.shells[0]
     assert shell.asset_information.global_asset_id == "https://factory.example.kr/asset/P-200"
     ids = {sm.id_short for sm in built.submodels}
-    assert ids == {"Nameplate", "TechnicalData", "ProcessParameters", "ProcessData"}
+    assert ids == {"Nameplate", "TechnicalData", "ProcessParameters", "ProcessData",
+                   "ProcessVariablesForManufacturingKPICalculation", "ManufacturingKPIs", "TimeSeries"}
     assert {ref.key[0].value for ref in shell.submodel} == {sm.id for sm in built.submodels}
     td = next(sm for sm in built.submodels if sm.id_short == "TechnicalData")
     areas = td.get_referable("TechnicalPropertyAreas")
@@ -209,3 +210,23 @@ def test_concept_descriptions_for_every_own_concept() -> None:
     assert set(content.preferred_name) == {"en", "ko"} and set(content.definition or {}) == {"en", "ko"}
     assert content.unit == "s" and content.data_type is model.DataTypeIEC61360.REAL_MEASURE
     assert any("IMM2MES" in ref.key[0].value for ref in cd.is_case_of or ())
+
+
+def test_shell_computes_kpis_from_the_process_variables() -> None:
+    """Without KPI values, the shell's ManufacturingKPIs come from its PVM variables (ISO 22400-2)."""
+    from aas_refmodels.build.shell import shell_spec
+
+    process = load_model("forging")
+    values = {k: v for k, v in example_values(shell_spec(process)).items()
+              if not k.startswith("ManufacturingKPIs.") or k.endswith(".CalculationPeriod")}
+    pvm = "ProcessVariablesForManufacturingKPICalculation"
+    values[f"{pvm}.ActualProductionTime.currentValue"] = "PT6H"
+    values[f"{pvm}.PlannedBusyTime.currentValue"] = "PT8H"
+    built = build_shell(process, values=values, asset_id="https://factory.example.kr/asset/F-1")
+    kpis = next(sm for sm in built.submodels if sm.id_short == "ManufacturingKPIs")
+    availability = kpis.get_referable("Availability")
+    assert isinstance(availability, model.Property) and availability.value == 0.75
+    ref = kpis.get_referable("InputVariables")
+    assert isinstance(ref, model.ReferenceElement) and ref.value is not None
+    pvm_sm = next(sm for sm in built.submodels if sm.id_short == pvm)
+    assert ref.value.key[0].value == pvm_sm.id  # the reference resolves inside the shell

@@ -48,3 +48,6 @@ def test_example_script_builds_everything(tmp_path: Path) -> None:
     nameplate = next(sm for sm in env["submodels"] if sm["idShort"] == "Nameplate")
     serial = next(e for e in nameplate["submodelElements"] if e["idShort"] == "SerialNumber")
     assert serial["value"] == "HB-VMC850-2611-0042"
+    kpis = next(sm for sm in env["submodels"] if sm["idShort"] == "ManufacturingKPIs")
+    oee = next(e for e in kpis["submodelElements"] if e["idShort"] == "OEE")
+    assert 0 < float(oee["value"]) < 1  # computed from the shell's ISO 22400-2 variables

@@ -20,19 +20,46 @@ from .refs import names, texts
 
 NAMEPLATE = ("idta-nameplate", "3.0")
 TECHNICAL_DATA = ("idta-technical-data", "2.0")
+# after the process submodels: ISO 22400-2 variables (IDTA 02066), the KPIs computed from them, time series
+COMPANIONS = (("idta-pvm", "1.0"), ("manufacturing-kpis", "1.0"), ("idta-time-series", "1.1"))
+PVM_ID_SHORT = "ProcessVariablesForManufacturingKPICalculation"
+KPI_ID_SHORT = "ManufacturingKPIs"
 PROPERTY_AREA_ITEM = "0173-1#02-ABL358#002/0173-1#01-AHX773#002"
 
 
 def shell_spec(process: ModelSpec) -> ModelSpec:
-    """The process model plus Nameplate and TechnicalData, as one spec (same base IRI)."""
+    """The process model with Nameplate, TechnicalData, PVM, ManufacturingKPIs and TimeSeries, as one spec."""
     nameplate = load_model(*NAMEPLATE, base_iri=process.base_iri)
     technical = load_model(*TECHNICAL_DATA, base_iri=process.base_iri)
+    companions = [load_model(*mv, base_iri=process.base_iri) for mv in COMPANIONS]
     td = technical.submodels[0]
     td = dataclasses.replace(td, elements=tuple(_with_properties(e, process.technical_properties) for e in td.elements))
     return dataclasses.replace(
-        process, submodels=(*nameplate.submodels, td, *process.submodels),
-        sources=(*process.sources, *nameplate.sources, *technical.sources),
+        process, submodels=(*nameplate.submodels, td, *process.submodels,
+                            *(sm for c in companions for sm in c.submodels)),
+        sources=(*process.sources, *nameplate.sources, *technical.sources, *(s for c in companions for s in c.sources)),
     )
+
+
+def _with_kpis(spec: ModelSpec, values: Mapping[str, Any] | None, asset_id: str) -> dict[str, Any]:
+    """The values, with the ManufacturingKPIs computed from the PVM variables unless the values give KPIs.
+
+    ``ManufacturingKPIs.CalculationPeriod`` (the period the variables cover) is taken from the values.
+    """
+    from ..kpi import compute_kpis, kpi_values
+    from . import values as V
+
+    flat = V.example_values(spec) if values is None else V.flatten(values, V.index_spec(spec))[0]
+    given = {k for k in flat if k.startswith(KPI_ID_SHORT + ".")} - {f"{KPI_ID_SHORT}.CalculationPeriod"}
+    if values is None or given or not any(k.startswith(PVM_ID_SHORT + ".") for k in flat):
+        return flat
+    pvm_spec = dataclasses.replace(spec, submodels=(spec.submodel(PVM_ID_SHORT),))
+    pvm = build_instance(pvm_spec, {k: v for k, v in flat.items() if k.startswith(PVM_ID_SHORT + ".")},
+                         asset_id=asset_id).submodels[0]
+    period = flat.get(f"{KPI_ID_SHORT}.CalculationPeriod")
+    start_end = (period.get("min"), period.get("max")) if isinstance(period, Mapping) else None
+    kpis = compute_kpis(pvm, period=start_end)  # type: ignore[arg-type]
+    return {**{k: v for k, v in flat.items() if not k.startswith(KPI_ID_SHORT + ".")}, **kpi_values(kpis)}
 
 
 def _with_properties(e: ElementSpec, props: tuple[ElementSpec, ...]) -> ElementSpec:
@@ -62,8 +89,10 @@ def build_shell(
     """
     spec = shell_spec(process)
     asset = asset_id or default_asset_id(process)
-    built = build_template(spec) if kind == "template" else build_instance(
-        spec, values, asset_id=asset, attachments_dir=attachments_dir)
+    if kind == "template":
+        built = build_template(spec)
+    else:
+        built = build_instance(spec, _with_kpis(spec, values, asset), asset_id=asset, attachments_dir=attachments_dir)
     info = model.AssetInformation(
         asset_kind=model.AssetKind.TYPE if asset_kind == "Type" or kind == "template" else model.AssetKind.INSTANCE,
         global_asset_id=asset,

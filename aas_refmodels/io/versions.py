@@ -33,7 +33,7 @@ def v30_environment(env_json: dict[str, Any]) -> Any:
     try:
         env = jsonization.environment_from_jsonable(env_json)
     except jsonization.DeserializationException as exc:
-        raise ConversionError("no metamodel V3.0 form", [(_json_path(exc.path), exc.cause)]) from None
+        raise ConversionError("no metamodel V3.0 form", [_named(env_json, _json_path(exc.path), exc.cause)]) from None
     problems = [(_json_path(err.path), err.cause) for err in verification.verify(env)]
     if problems:
         raise ConversionError("not valid in metamodel V3.0", [_named(env_json, p, c) for p, c in problems])
@@ -41,8 +41,11 @@ def v30_environment(env_json: dict[str, Any]) -> Any:
 
 
 def _json_path(path: Any) -> str:
+    """aas-core's path (``submodels[0].submodelElements[1]`` or ``.submodels[0]``) as a JSON path ``$.submodels[0]…``."""
     text = str(path)
-    return "$" + text if not text.startswith(("$", ".")) or text.startswith(".") else text
+    if text.startswith("$"):
+        return text
+    return "$" + text if text.startswith((".", "[")) else "$." + text
 
 
 def _named(env_json: dict[str, Any], path: str, cause: str) -> tuple[str, str]:

@@ -54,7 +54,22 @@ def serialize(objects: Iterable[model.Identifiable], fmt: Literal["json", "xml"]
 
     buf = io.BytesIO()
     write_aas_xml_file(buf, store, pretty_print=True)
-    return buf.getvalue()
+    return _drop_empty_blob_values(buf.getvalue())
+
+
+def _drop_empty_blob_values(data: bytes) -> bytes:
+    """basyx 2.2.0 writes ``<value/>`` for a Blob without value (a template's Blob), which the XSD and aas-core
+    reject as an empty base64 value; the element is optional, so it is left out."""
+    if b"<aas:blob>" not in data:
+        return data
+    from lxml import etree
+
+    ns = "https://admin-shell.io/aas/3/1"
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True))
+    for value in root.iterfind(f".//{{{ns}}}blob/{{{ns}}}value"):
+        if not (value.text or "").strip():
+            value.getparent().remove(value)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
 def write(
