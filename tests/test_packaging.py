@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _installed_from_wheel() -> bool:
-    return not Path(aas_refmodels.__file__).resolve().is_relative_to(ROOT)
+    package_dir = Path(aas_refmodels.__file__).resolve().parent
+    return package_dir != ROOT / "aas_refmodels" and "site-packages" in package_dir.parts
 
 
 @pytest.mark.skipif(os.environ.get("AASREF_TEST_INSTALLED") != "1",
