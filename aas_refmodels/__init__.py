@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .build import BuiltModel, build_instance, build_shell, build_template
-    from .errors import (AasRefModelsError, ConversionError, ModelNotFoundError, ReadError, SpecError,
-                         ValuesError)
+    from .errors import AasRefModelsError, ConversionError, ModelNotFoundError, ReadError, SpecError, ValuesError
+    from .findings import Finding, Report
     from .io import read, write
     from .spec import available_models, load_model
 
@@ -28,10 +28,14 @@ _LAZY = {
     "AasRefModelsError": ".errors", "ConversionError": ".errors", "ModelNotFoundError": ".errors",
     "ReadError": ".errors", "SpecError": ".errors", "ValuesError": ".errors",
     "read": ".io", "write": ".io", "available_models": ".spec", "load_model": ".spec",
-    "validate": ".validate", "Report": ".validate",
+    "Report": ".findings", "Finding": ".findings",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "AasRefModelsError", "BuiltModel", "ConversionError", "Finding", "ModelNotFoundError", "ReadError", "Report",
+    "SpecError", "ValuesError", "__version__", "available_models", "build_instance", "build_shell", "build_template",
+    "load_model", "read", "validate", "write",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -42,6 +46,8 @@ def __getattr__(name: str) -> Any:
             return version("aas-refmodels")
         except PackageNotFoundError:  # pragma: no cover - source checkout without installation
             return "0.0.0"
+    if name == "validate":  # the subpackage, callable as validate(source, ...) -> Report
+        return importlib.import_module(".validate", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value

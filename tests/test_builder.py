@@ -188,7 +188,8 @@ def test_shell_contains_nameplate_technical_data_and_process_submodels() -> None
     assert shell.asset_information.global_asset_id == "https://factory.example.kr/asset/P-200"
     ids = {sm.id_short for sm in built.submodels}
     assert ids == {"Nameplate", "TechnicalData", "ProcessParameters", "ProcessData",
-                   "ProcessVariablesForManufacturingKPICalculation", "ManufacturingKPIs", "TimeSeries"}
+                   "ProcessVariablesForManufacturingKPICalculation", "ManufacturingKPIs", "TimeSeries",
+                   "QualityControlForMachining"}
     assert {ref.key[0].value for ref in shell.submodel} == {sm.id for sm in built.submodels}
     td = next(sm for sm in built.submodels if sm.id_short == "TechnicalData")
     areas = td.get_referable("TechnicalPropertyAreas")
@@ -230,3 +231,14 @@ def test_shell_computes_kpis_from_the_process_variables() -> None:
     assert isinstance(ref, model.ReferenceElement) and ref.value is not None
     pvm_sm = next(sm for sm in built.submodels if sm.id_short == pvm)
     assert ref.value.key[0].value == pvm_sm.id  # the reference resolves inside the shell
+
+
+def test_shell_instance_leaves_out_companions_the_values_do_not_fill() -> None:
+    from aas_refmodels.build.shell import shell_spec
+
+    process = load_model("painting")
+    keep = ("Nameplate.", "TechnicalData.", "ProcessParameters.", "ProcessData.")
+    values = {k: v for k, v in example_values(shell_spec(process)).items() if k.startswith(keep)}
+    built = build_shell(process, values=values)
+    assert [sm.id_short for sm in built.submodels] == ["Nameplate", "TechnicalData", "ProcessParameters", "ProcessData"]
+    assert {ref.key[0].value for ref in built.shells[0].submodel} == {sm.id for sm in built.submodels}

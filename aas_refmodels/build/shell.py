@@ -21,7 +21,9 @@ from .refs import names, texts
 NAMEPLATE = ("idta-nameplate", "3.0")
 TECHNICAL_DATA = ("idta-technical-data", "2.0")
 # after the process submodels: ISO 22400-2 variables (IDTA 02066), the KPIs computed from them, time series
-COMPANIONS = (("idta-pvm", "1.0"), ("manufacturing-kpis", "1.0"), ("idta-time-series", "1.1"))
+# and quality results (IDTA 02049); in an instance each appears only when the values (or the examples) fill it
+COMPANIONS = (("idta-pvm", "1.0"), ("manufacturing-kpis", "1.0"), ("idta-time-series", "1.1"),
+              ("idta-quality-control", "1.0"))
 PVM_ID_SHORT = "ProcessVariablesForManufacturingKPICalculation"
 KPI_ID_SHORT = "ManufacturingKPIs"
 PROPERTY_AREA_ITEM = "0173-1#02-ABL358#002/0173-1#01-AHX773#002"
@@ -53,6 +55,8 @@ def _with_kpis(spec: ModelSpec, values: Mapping[str, Any] | None, asset_id: str)
     given = {k for k in flat if k.startswith(KPI_ID_SHORT + ".")} - {f"{KPI_ID_SHORT}.CalculationPeriod"}
     if values is None or given or not any(k.startswith(PVM_ID_SHORT + ".") for k in flat):
         return flat
+    if f"{KPI_ID_SHORT}.CalculationPeriod" not in flat:
+        return flat  # variables without a period: no KPIs (the period is mandatory in ManufacturingKPIs)
     pvm_spec = dataclasses.replace(spec, submodels=(spec.submodel(PVM_ID_SHORT),))
     pvm = build_instance(pvm_spec, {k: v for k, v in flat.items() if k.startswith(PVM_ID_SHORT + ".")},
                          asset_id=asset_id).submodels[0]
@@ -82,17 +86,25 @@ def build_shell(
     thumbnail_content_type: str = "image/png",
     attachments_dir: Path | None = None,
 ) -> BuiltModel:
-    """The AAS of one machine: shell + Nameplate + TechnicalData + process submodels + ConceptDescriptions.
+    """The AAS of one machine: shell + Nameplate + TechnicalData + process submodels + ConceptDescriptions,
+    and the companions PVM, ManufacturingKPIs, TimeSeries and QualityControlForMachining.
 
     ``values`` are keyed by idShort path from the submodel (``Nameplate.SerialNumber``, ``ProcessData.CycleTime``);
-    None fills in the examples. ``thumbnail`` is the package path of the shell's default thumbnail.
+    None fills in the examples (every submodel). In an instance a companion appears when the values fill it;
+    ManufacturingKPIs are computed from the PVM variables when the values give the PVM and
+    ``ManufacturingKPIs.CalculationPeriod`` but no KPI. ``thumbnail`` is the package path of the default thumbnail.
     """
     spec = shell_spec(process)
     asset = asset_id or default_asset_id(process)
     if kind == "template":
         built = build_template(spec)
     else:
-        built = build_instance(spec, _with_kpis(spec, values, asset), asset_id=asset, attachments_dir=attachments_dir)
+        flat = _with_kpis(spec, values, asset)
+        filled = {key.partition(".")[0].partition("[")[0] for key in flat}
+        companions = {sm.id_short for mv in COMPANIONS for sm in load_model(*mv, base_iri=process.base_iri).submodels}
+        spec = dataclasses.replace(spec, submodels=tuple(
+            sm for sm in spec.submodels if sm.id_short not in companions or sm.id_short in filled))
+        built = build_instance(spec, flat, asset_id=asset, attachments_dir=attachments_dir)
     info = model.AssetInformation(
         asset_kind=model.AssetKind.TYPE if asset_kind == "Type" or kind == "template" else model.AssetKind.INSTANCE,
         global_asset_id=asset,

@@ -67,8 +67,9 @@ def _drop_empty_blob_values(data: bytes) -> bytes:
     ns = "https://admin-shell.io/aas/3/1"
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True))
     for value in root.iterfind(f".//{{{ns}}}blob/{{{ns}}}value"):
-        if not (value.text or "").strip():
-            value.getparent().remove(value)
+        parent = value.getparent()
+        if parent is not None and not (value.text or "").strip():
+            parent.remove(value)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

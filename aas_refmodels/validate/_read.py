@@ -1,0 +1,225 @@
+"""Reading input safely: size and depth limits, encoding, format and metamodel-version detection.
+
+Nothing here raises on bad input: problems come back as :class:`Problem` tuples that the pipeline turns
+into SER findings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+V30, V31 = "3.0", "3.1"
+XML_NAMESPACES = {"https://admin-shell.io/aas/3/0": V30, "https://admin-shell.io/aas/3/1": V31}
+ENV_KEYS = ("assetAdministrationShells", "submodels", "conceptDescriptions")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits; every one is configurable (``validate(..., limits=Limits(max_depth=…))``)."""
+
+    max_file_bytes: int = 512 * 1024 * 1024          # a JSON/XML file, or a part read from an AASX
+    max_depth: int = 200                             # JSON / XML nesting
+    max_zip_entries: int = 10_000
+    max_zip_total_bytes: int = 2 * 1024 * 1024 * 1024  # sum of uncompressed sizes
+    max_zip_ratio: float = 200.0                     # uncompressed / compressed, per entry (entries > 1 MiB)
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str | None = None
+
+
+def sniff_format(data: bytes) -> str | None:
+    """``aasx``, ``json``, ``xml`` or None, from the content (never from the file name)."""
+    if data[:2] == b"PK":
+        return "aasx"
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf",):
+        if head.startswith(bom):
+            head = head[len(bom):]
+    head = head.lstrip()
+    if head[:1] in (b"{", b"["):
+        return "json"
+    if head[:1] == b"<":
+        return "xml"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "json" if b"{\x00" in head[:8] or b"\x00{" in head[:8] else "xml"
+    return None
+
+
+def decode_utf8(data: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem("SER002", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
+                             line, col)
+
+
+def load_json(text: str, limits: Limits) -> tuple[Any, Problem | None]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, Problem("SER001", f"not well-formed JSON: {exc.msg}", exc.lineno, exc.colno)
+    except RecursionError:
+        return None, Problem("SER007", f"JSON nesting deeper than the parser allows (limit {limits.max_depth})")
+    depth = json_depth(doc, limits.max_depth)
+    if depth > limits.max_depth:
+        return None, Problem("SER007", f"JSON nesting depth exceeds the limit of {limits.max_depth}")
+    return doc, None
+
+
+def json_depth(doc: Any, stop_after: int) -> int:
+    """Maximum nesting depth (iterative; stops counting once ``stop_after`` is exceeded)."""
+    deepest = 0
+    stack = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_after:
+                return deepest
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+    return deepest
+
+
+def check_environment(doc: Any) -> Problem | None:
+    if not isinstance(doc, dict):
+        kind = "an array" if isinstance(doc, list) else type(doc).__name__
+        return Problem("SER003", f"found {kind} at the top level, expected an AAS environment object", pointer="")
+    if doc and not any(k in doc for k in ENV_KEYS):
+        keys = ", ".join(sorted(doc)[:5])
+        return Problem("SER003", f"found top-level keys {keys}, expected assetAdministrationShells, submodels "
+                                 "or conceptDescriptions", pointer="")
+    return None
+
+
+# ------------------------------------------------------------------------------------------ version detection
+
+def detect_json_version(doc: Any) -> tuple[str, str]:
+    """Metamodel version of a JSON environment from its content: (version, reason).
+
+    Markers of 3.1: assetKind Role, idShorts with a hyphen, File/Blob without contentType, Entity without
+    entityType, relationships without first/second, ValueReferencePairs without valueId, ids over 2000
+    characters, the IEC 61360 template IRI ending in ``/3/1``. Marker of 3.0: that IRI ending in ``/3/0``.
+    One-character idShorts are *not* taken as a 3.0 marker: they are a frequent error in 3.1 files.
+    Without markers (or with both) 3.1 is assumed and the reason says so.
+    """
+    m31: list[str] = []
+    m30: list[str] = []
+    stack = [doc]
+    while stack and len(m31) < 3:
+        node = stack.pop()
+        if isinstance(node, dict):
+            mt = node.get("modelType")
+            id_short = node.get("idShort")
+            if isinstance(id_short, str) and "-" in id_short:
+                m31.append(f"idShort {id_short!r} with a hyphen")
+            spec = node.get("dataSpecification")
+            if isinstance(spec, dict):
+                for key in spec.get("keys") or ():
+                    value = key.get("value") if isinstance(key, dict) else None
+                    low = value.lower().rstrip("/") if isinstance(value, str) else ""
+                    if "dataspecificationiec61360" in low:
+                        if low.endswith("/3/0"):
+                            m30.append("IEC 61360 data specification template 3/0")
+                        elif low.endswith("/3/1"):
+                            m31.append("IEC 61360 data specification template 3/1")
+            if mt in ("File", "Blob") and "contentType" not in node:
+                m31.append(f"{mt} without contentType")
+            elif mt == "Entity" and "entityType" not in node:
+                m31.append("Entity without entityType")
+            elif mt in ("RelationshipElement", "AnnotatedRelationshipElement") and not ("first" in node
+                                                                                       and "second" in node):
+                m31.append(f"{mt} without first/second")
+            if node.get("assetKind") == "Role":
+                m31.append("assetKind Role")
+            ident = node.get("id")
+            if isinstance(ident, str) and len(ident) > 2000:
+                m31.append("identifier longer than 2000 characters")
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    if m31 and not m30:
+        return V31, f"3.1 detected from content ({m31[0]})"
+    if m30 and not m31:
+        return V30, f"3.0 detected from content ({m30[0]})"
+    if m30 and m31:
+        return V31, f"content mixes 3.0 ({m30[0]}) and 3.1 ({m31[0]}) markers; assuming 3.1"
+    return V31, "no version-specific content; JSON assumed to be 3.1 (use --spec-version to force 3.0)"
+
+
+_PROLOG_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def xml_has_dtd(data: bytes) -> bool:
+    """A DOCTYPE (or ENTITY) declaration before the root element."""
+    root = _ROOT_START.search(data)
+    prolog = data[: root.start()] if root else data[:65536]
+    return _PROLOG_DTD.search(prolog) is not None
+
+
+def safe_xml_parser(**extra: Any) -> Any:
+    from lxml import etree
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           dtd_validation=False, remove_blank_text=False, **extra)
+
+
+def parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
+    from lxml import etree
+    if xml_has_dtd(data):
+        return None, Problem("SER006", "found a DOCTYPE or ENTITY declaration, expected none "
+                                       "(DTDs and entities are refused)", 1, 1)
+    try:
+        tree = etree.fromstring(data, safe_xml_parser()).getroottree()
+    except etree.XMLSyntaxError as exc:
+        msg = str(exc.msg if hasattr(exc, "msg") else exc)
+        line, col = (exc.position if getattr(exc, "position", None) else (None, None))
+        code = "SER002" if ("encoding" in msg.lower() or "utf-8" in msg.lower() or "utf8" in msg.lower()) else "SER001"
+        msg = re.sub(r",? line \d+, column \d+", "", msg).rstrip(". ")
+        return None, Problem(code, f"not well-formed XML: {msg}", line, col)
+    except ValueError as exc:  # e.g. unicode strings with encoding declaration
+        return None, Problem("SER001", f"not well-formed XML: {exc}")
+    if tree.docinfo.doctype:
+        return None, Problem("SER006", "found a DOCTYPE declaration, expected none", 1, 1)
+    root = tree.getroot()
+    depth = _xml_depth(root, limits.max_depth)
+    if depth > limits.max_depth:
+        return None, Problem("SER007", f"XML nesting depth exceeds the limit of {limits.max_depth}")
+    return tree, None
+
+
+def _xml_depth(root: Any, stop_after: int) -> int:
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_after:
+                return deepest
+        stack.extend((c, depth + 1) for c in node)
+    return deepest
+
+
+def xml_version(tree: Any) -> tuple[str | None, Problem | None]:
+    from lxml import etree
+    root = tree.getroot()
+    qname = etree.QName(root)
+    version = XML_NAMESPACES.get(qname.namespace or "")
+    if version is None or qname.localname != "environment":
+        return None, Problem("SER003", f"found root element {root.tag}, expected environment in namespace "
+                                       "https://admin-shell.io/aas/3/0 or https://admin-shell.io/aas/3/1", 1, 1)
+    return version, None

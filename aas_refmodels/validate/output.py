@@ -1,0 +1,158 @@
+"""Renderers: reports as text, JSON, JUnit XML, SARIF 2.1.0 or GitHub workflow commands (strings only)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .. import rules
+from ..findings import Report, Severity
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;") + '"'
+
+
+FORMATS = ("text", "json", "junit", "sarif", "github")
+
+
+def render(reports: Sequence[Report], fmt: str, *, summary: dict[str, int] | None = None) -> str:
+    if fmt == "text":
+        return text(reports, summary)
+    if fmt == "json":
+        return json.dumps({"reports": [r.to_dict() for r in reports], "summary": summary or summarize(reports)},
+                          indent=2, ensure_ascii=False) + "\n"
+    if fmt == "junit":
+        return junit(reports)
+    if fmt == "sarif":
+        return sarif(reports)
+    if fmt == "github":
+        return github(reports)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def summarize(reports: Sequence[Report]) -> dict[str, int]:
+    unreadable = sum(1 for r in reports if any(f.code.startswith(("SER001", "SER002", "SER003", "SER006", "SER007",
+                                                                  "PKG001", "PKG002"))
+                                               for f in r.findings))
+    failed = sum(1 for r in reports if r.failure)
+    with_findings = sum(1 for r in reports if r.findings)
+    return {"files": len(reports), "clean": len(reports) - with_findings - failed,
+            "with_findings": with_findings - unreadable, "unreadable": unreadable, "could_not_run": failed,
+            "errors": sum(len(r.errors) for r in reports), "warnings": sum(len(r.warnings) for r in reports)}
+
+
+def _where(report: Report, f: Any) -> str:
+    loc = f.location
+    file = (loc.file if loc and loc.file else report.source)
+    if loc and loc.line is not None:
+        return f"{file}:{loc.line}:{loc.column or 1}"
+    return file
+
+
+def text(reports: Sequence[Report], summary: dict[str, int] | None = None) -> str:
+    lines = []
+    for r in reports:
+        if r.failure:
+            lines.append(f"{r.source}: could not run: {r.failure}")
+        for f in r.findings:
+            loc = f"  (#{f.location.pointer})" if f.location and f.location.pointer else ""
+            lines.append(f"{_where(r, f)}: {f.code} {f.severity}: {f.path}: {f.message}{loc}")
+    # why layers were skipped: per file for one file, grouped (with counts) for a batch
+    notes: dict[tuple[str, str], list[str]] = {}
+    for r in reports:
+        for lr in r.layers:
+            if lr.status == "skipped" and lr.reason and "not an AASX" not in lr.reason:
+                notes.setdefault((str(lr.layer), lr.reason), []).append(r.source)
+    for (layer, reason), sources in notes.items():
+        if len(reports) == 1:
+            lines.append(f"{sources[0]}: note: {layer} layer skipped: {reason}")
+        else:
+            lines.append(f"note: {layer} layer skipped for {len(sources)} of {len(reports)} files: {reason}")
+    s = summary or summarize(reports)
+    lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''}: {s['clean']} clean, "
+                 f"{s['with_findings']} with findings, {s['unreadable']} unreadable"
+                 + (f", {s['could_not_run']} could not run" if s["could_not_run"] else "") + " "
+                 f"({s['errors']} errors, {s['warnings']} warnings)")
+    return "\n".join(lines) + "\n"
+
+
+def junit(reports: Sequence[Report]) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    failures = sum(1 for r in reports if r.findings)
+    out.append(f'<testsuites name="aasref validate" tests="{len(reports)}" failures="{failures}">')
+    out.append(f'  <testsuite name="aasref validate" tests="{len(reports)}" failures="{failures}">')
+    for r in reports:
+        out.append(f"    <testcase classname=\"aasref.validate\" name={quoteattr(r.source)}>")
+        if r.failure:
+            out.append(f"      <error message={quoteattr('could not run: ' + r.failure)}/>")
+        for f in r.findings:
+            body = escape(f"{f.path}: {f.message}\n{f.source}" + (f"\n{_where(r, f)}" if f.location else ""))
+            out.append(f"      <failure type={quoteattr(f.code)} message={quoteattr(f'{f.code} {f.severity}: {f.message}')}>"
+                       f"{body}</failure>")
+        out.append("    </testcase>")
+    out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def sarif(reports: Sequence[Report]) -> str:
+    used = sorted({f.code for r in reports for f in r.findings})
+    index = {c: i for i, c in enumerate(used)}
+    rule_objs = []
+    for code in used:
+        rule = rules.RULES.get(code)
+        rule_objs.append({"id": code, "shortDescription": {"text": rule.title if rule else code},
+                          "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity] if rule else "error"},
+                          "properties": {"layer": str(rule.layer) if rule else ""}})
+    results = []
+    for r in reports:
+        for f in r.findings:
+            loc = f.location
+            physical: dict[str, Any] = {"artifactLocation": {"uri": (loc.file if loc and loc.file else r.source)}}
+            if loc and loc.line is not None:
+                physical["region"] = {"startLine": loc.line, **({"startColumn": loc.column} if loc.column else {})}
+            result = {"ruleId": f.code, "ruleIndex": index[f.code], "level": _SARIF_LEVEL[f.severity],
+                      "message": {"text": f"{f.path}: {f.message}"},
+                      "locations": [{"physicalLocation": physical,
+                                     "logicalLocations": [{"fullyQualifiedName": str(f.path), "kind": "member"}]}],
+                      "properties": {"standard": str(f.source)}}
+            if loc and loc.pointer is not None:
+                result["properties"] = {"standard": str(f.source), "jsonPointer": loc.pointer}
+            results.append(result)
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+           "runs": [{"tool": {"driver": {"name": "aasref validate", "informationUri":
+                                         "https://github.com/aas-refmodels", "rules": rule_objs}},
+                     "results": results}]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github(reports: Sequence[Report]) -> str:
+    lines = []
+    for r in reports:
+        for f in r.findings:
+            level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[f.severity]
+            loc = f.location
+            props = [f"file={_gh_escape(loc.file if loc and loc.file else r.source, True)}"]
+            if loc and loc.line is not None:
+                props.append(f"line={loc.line}")
+                if loc.column:
+                    props.append(f"col={loc.column}")
+            props.append(f"title={_gh_escape(f.code, True)}")
+            lines.append(f"::{level} {','.join(props)}::{_gh_escape(f'{f.path}: {f.message}')}")
+    return "\n".join(lines) + ("\n" if lines else "")

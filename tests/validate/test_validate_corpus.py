@@ -1,0 +1,50 @@
+"""The invalid corpus: one directory per rule code, golden findings per case, every rule covered."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from validate_helpers import CORPUS, corpus_cases, golden_view, spec_version_of, templates_of
+
+from aas_refmodels import rules
+from aas_refmodels.validate import validate
+
+CASES = corpus_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_corpus_case_matches_golden(case, schema_dir, record):
+    name = f"{case.parent.name}/{case.name}"
+    report = validate(case, schema_dir=schema_dir, spec_version=spec_version_of(case), name=name,
+                      templates=templates_of(case))
+    assert case.parent.name in report.codes, f"{name} does not produce its own code: {report.codes}"
+    got = golden_view(report)
+    golden = case.with_name(case.name + ".findings.json")
+    if record:
+        golden.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert golden.exists(), f"no golden for {name}: run with AASREF_RECORD=1 and review it"
+    assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_every_rule_has_an_invalid_fixture():
+    covered = {c.parent.name for c in CASES}
+    missing = sorted(code for code, rule in rules.RULES.items() if not rule.retired and code not in covered)
+    assert not missing, f"rules without an invalid fixture in tests/validate/corpus: {missing}"
+
+
+def test_corpus_directories_are_rule_codes():
+    unknown = sorted(d.name for d in CORPUS.iterdir() if d.is_dir() and d.name not in rules.RULES)
+    assert not unknown
+
+
+def test_findings_are_well_formed_everywhere(schema_dir):
+    for case in CASES:
+        report = validate(case, schema_dir=schema_dir, spec_version=spec_version_of(case),
+                          templates=templates_of(case))
+        for f in report.findings:
+            assert f.code in rules.RULES
+            assert f.message and not f.message.endswith("."), (case, f.message)
+            assert (f.code not in f.message and str(f.path) not in f.message) or not str(f.path), (case, f.message)
+            assert f.source.document
+        assert list(report.findings) == sorted(report.findings, key=lambda f: f.sort_key())
