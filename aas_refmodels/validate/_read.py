@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,21 +78,27 @@ def load_json(text: str, limits: Limits) -> tuple[Any, Problem | None]:
     return doc, None
 
 
-def json_depth(doc: Any, stop_after: int) -> int:
+def _depth(root: Any, children: Callable[[Any], Iterable[Any]], stop_after: int) -> int:
     """Maximum nesting depth (iterative; stops counting once ``stop_after`` is exceeded)."""
     deepest = 0
-    stack = [(doc, 1)]
+    stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > deepest:
             deepest = depth
             if deepest > stop_after:
                 return deepest
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+        stack.extend((c, depth + 1) for c in children(node))
     return deepest
+
+
+def _json_children(node: Any) -> Iterable[Any]:
+    values = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    return (v for v in values if isinstance(v, (dict, list)))
+
+
+def json_depth(doc: Any, stop_after: int) -> int:
+    return _depth(doc, _json_children, stop_after)
 
 
 def check_environment(doc: Any) -> Problem | None:
@@ -202,16 +209,7 @@ def parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
 
 
 def _xml_depth(root: Any, stop_after: int) -> int:
-    deepest = 0
-    stack = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop_after:
-                return deepest
-        stack.extend((c, depth + 1) for c in node)
-    return deepest
+    return _depth(root, iter, stop_after)
 
 
 def xml_version(tree: Any) -> tuple[str | None, Problem | None]:
