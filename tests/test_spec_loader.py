@@ -183,3 +183,17 @@ def test_the_unmodified_base_document_loads(tmp_path: Path) -> None:
     f = tmp_path / "ok.json"
     f.write_text(json.dumps(_base_doc()), encoding="utf-8")
     assert load_spec_file(f).model == "machining"
+
+
+def test_packaged_spec_files_and_fragments_pass_the_spec_schema() -> None:
+    """Packaged models are loaded without the schema check (fast start); this proves they conform."""
+    import jsonschema
+
+    root = Path(__file__).resolve().parent.parent
+    schema = json.loads((root / "schemas" / "refmodel-spec.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((root / "models").glob("*/*.json"))
+    assert len(files) >= len(MODELS) + 2
+    for f in files:
+        errors = [e.message for e in validator.iter_errors(json.loads(f.read_text(encoding="utf-8")))]
+        assert errors == [], f
