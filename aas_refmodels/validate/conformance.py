@@ -30,6 +30,7 @@ from ..errors import ReadError
 from ..findings import ModelPath, SourceLocation
 from . import _paths
 from ._make import finding
+from ._values import finite_decimal
 
 if TYPE_CHECKING:
     from . import _Run
@@ -311,16 +312,6 @@ def _lang_codes(value: Any) -> set[str]:
         if isinstance(value, list) else set()
 
 
-def _decimal(text: Any) -> decimal.Decimal | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        d = decimal.Decimal(text.strip())
-    except (decimal.InvalidOperation, ValueError):
-        return None
-    return d if d.is_finite() else None
-
-
 class _Checker:
     def __init__(self, run: _Run, doc: dict[str, Any], version: str, file: str | None, template: TSubmodel,
                  cds: dict[str, Any]) -> None:
@@ -424,14 +415,14 @@ class _Checker:
         if not isinstance(value, str):
             return
         if check_allowed and spec.allowed_values is not None:
-            number = _decimal(value)
+            number = finite_decimal(value)
             ok = value in spec.allowed_values or (number is not None and any(
-                _decimal(a) == number for a in spec.allowed_values))
+                finite_decimal(a) == number for a in spec.allowed_values))
             if not ok:
                 shown = ", ".join(spec.allowed_values[:8]) + (", …" if len(spec.allowed_values) > 8 else "")
                 self.add("TPL008", parts, f"found {value!r}, expected one of {shown}", clause=spec.path)
         if spec.allowed_range is not None:
-            number = _decimal(value)
+            number = finite_decimal(value)
             lo, hi = spec.allowed_range
             if number is not None and ((lo is not None and number < decimal.Decimal(str(lo)))
                                        or (hi is not None and number > decimal.Decimal(str(hi)))):

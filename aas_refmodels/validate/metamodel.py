@@ -14,7 +14,6 @@ official examples stay clean; ``tests/validate/test_official_examples.py`` pins 
 
 from __future__ import annotations
 
-import decimal
 import importlib
 import re
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import Any
 from ..findings import Finding, SourceLocation
 from . import _paths
 from ._make import finding
+from ._values import finite_decimal
 
 _VALUE_ATTR = re.compile(r"^(Value|Min|Max) must be consistent")
 _CONSTRAINT = re.compile(r"^Constraint (AAS[a-z]-[0-9a-z-]+):\s*")
@@ -211,7 +211,7 @@ def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = Tru
                             f"{sm.get('kind', 'Instance')}, expected it only in templates")
             # REF001 Range min <= max
             if el.get("modelType") == "Range" and el.get("valueType") in _NUMERIC:
-                lo, hi = _number(el.get("min")), _number(el.get("max"))
+                lo, hi = finite_decimal(el.get("min")), finite_decimal(el.get("max"))
                 if lo is not None and hi is not None and lo > hi:
                     add("REF001", [*parts, "min"], f"found min {el.get('min')} greater than max {el.get('max')}")
 
@@ -241,16 +241,6 @@ def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = Tru
         if problem:
             add("MM011", parts, problem)
     return out
-
-
-def _number(text: Any) -> decimal.Decimal | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        value = decimal.Decimal(text.strip())
-    except (decimal.InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
 
 
 def _resolve_keys(node: dict[str, Any], keys: list[Any]) -> str | None:
