@@ -151,11 +151,16 @@ class LayerResult:
     status: str  # "run" | "skipped"
     reason: str | None = None
     seconds: float | None = field(default=None, compare=False)
+    # skipped although requested and applicable to the input (e.g. no official schema files): the verdict
+    # lacks this layer. Skips for lack of applicability (not an AASX, not selected, unreadable input) are not.
+    incomplete: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"layer": str(self.layer), "status": self.status}
         if self.reason:
             out["reason"] = self.reason
+        if self.incomplete:
+            out["incomplete"] = True
         return out
 
 
@@ -190,8 +195,18 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """No finding of severity error."""
+        """No finding of severity error (says nothing about layers that did not run: see :attr:`complete`)."""
         return not self.errors
+
+    @property
+    def complete(self) -> bool:
+        """Every requested layer that applies to the input ran (False e.g. when the schema layer had no
+        official schema files, or when the validator could not run on this input)."""
+        return self.failure is None and not self.incomplete_layers
+
+    @property
+    def incomplete_layers(self) -> tuple[LayerResult, ...]:
+        return tuple(r for r in self.layers if r.incomplete)
 
     @property
     def codes(self) -> list[str]:
@@ -217,6 +232,7 @@ class Report:
             "version": self.version,
             "versionReason": self.version_reason,
             "ok": self.ok,
+            "complete": self.complete,
             "layers": [r.to_dict() for r in self.layers],
             "findings": [f.to_dict() for f in self.findings],
             **({"couldNotRun": self.failure} if self.failure else {}),

@@ -5,6 +5,9 @@ Exit codes: 0 ok, 1 the model or values are invalid (or findings), 2 usage error
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import click
 
 from .. import __version__
@@ -20,6 +23,16 @@ def main() -> None:
     Exit codes: 0 ok, 1 the model or values are invalid (or findings),
                 2 usage error, 3 could not run (unreadable file, I/O).
     """
+    tolerant_streams()
+
+
+def tolerant_streams() -> None:
+    """Characters the console cannot encode (e.g. cp949 on a Korean Windows) are replaced, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a detached or exotic stream stays as it is
+                reconfigure(errors="replace")
 
 
 for _command in _BUILD:
@@ -30,4 +43,9 @@ try:  # the validator's commands (validate, rules, explain)
 except ImportError:  # pragma: no cover - only while the validator is absent
     _VALIDATE = []
 for _command in _VALIDATE:
+    main.add_command(_command)
+
+from .schemas_cmds import COMMANDS as _SCHEMAS  # noqa: E402  (aasref schemas status|install)
+
+for _command in _SCHEMAS:
     main.add_command(_command)

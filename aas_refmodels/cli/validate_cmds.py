@@ -1,7 +1,8 @@
 """``aasref validate``, ``aasref rules`` and ``aasref explain``.
 
 Exit codes of ``validate``: 0 clean (nothing at or above --fail-on), 1 findings at or above --fail-on,
-2 usage error, 3 could not run (e.g. a --template file that cannot be read).
+2 usage error (incl. a --schema-dir that does not exist), 3 could not run (a missing or unreadable input or
+--template file; a skipped schema layer under --require-schemas).
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 class _CouldNotRun(click.ClickException):
     exit_code = EXIT_COULD_NOT_RUN
 
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
 
 @click.command("validate", epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, "
-                                  "3 could not run.")
+                                  "3 could not run (missing input, or no schemas under --require-schemas).")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
               help="Report format.")
@@ -40,8 +44,12 @@ class _CouldNotRun(click.ClickException):
 @click.option("--spec-version", type=click.Choice(["3.0", "3.1"]), help="Force the metamodel version "
                                                                          "(default: detected from the content).")
 @click.option("--schema-dir", type=click.Path(file_okay=False), envvar="AASREF_SCHEMA_DIR",
-              help="Folder with V3.0.9/ and V3.1.2/ official schemas [env AASREF_SCHEMA_DIR].")
-@click.option("--template", "templates", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Folder with V3.0.9/ and V3.1.2/ official schemas [env AASREF_SCHEMA_DIR; default: the "
+                   "folder of `aasref schemas install`].")
+@click.option("--require-schemas", is_flag=True, envvar="AASREF_REQUIRE_SCHEMAS",
+              help="Exit 3 when the schema layer is skipped for lack of official schemas "
+                   "[env AASREF_REQUIRE_SCHEMAS=1].")
+@click.option("--template", "templates", multiple=True, type=click.Path(dir_okay=False),
               help="A submodel template file (JSON/XML/AASX) to check submodels against (repeatable).")
 @click.option("--no-reference-models", is_flag=True, help="Do not match submodels against the reference models.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
@@ -50,11 +58,13 @@ class _CouldNotRun(click.ClickException):
 @click.option("--max-zip-ratio", type=click.FloatRange(1), help="Largest compression ratio of an AASX entry.")
 @click.option("--max-zip-size", type=click.IntRange(1), help="Largest total uncompressed size of an AASX.")
 @click.option("--max-depth", type=click.IntRange(2), help="Deepest JSON/XML nesting accepted.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary line in text output.")
+@click.option("--quiet", "-q", is_flag=True, help="Text output: the findings only (no notes, no summary, no "
+                                                    "progress bar).")
 def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                  ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
-                 templates: tuple[str, ...], no_reference_models: bool, jobs: int, max_file_size: int | None,
-                 max_zip_ratio: float | None, max_zip_size: int | None, max_depth: int | None, quiet: bool) -> None:
+                 require_schemas: bool, templates: tuple[str, ...], no_reference_models: bool, jobs: int,
+                 max_file_size: int | None, max_zip_ratio: float | None, max_zip_size: int | None,
+                 max_depth: int | None, quiet: bool) -> None:
     """Validate AAS files (AASX, JSON, XML): package, schema, deserialize, metamodel and template layers.
 
     PATHS are files, directories (searched recursively for .aasx/.json/.xml) or - for stdin.
@@ -72,11 +82,14 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     for code in sel + ign:
         if not rules.matching((code,)):
             raise click.UsageError(f"--select/--ignore: no rule code starts with {code!r} (see aasref rules)")
-    for p in paths:
-        if p != "-" and not Path(p).exists():
-            raise click.UsageError(f"no such file or directory: {p}")
     if paths.count("-") > 1:
         raise click.UsageError("- (stdin) may be given once")
+    if schema_dir is not None and not Path(schema_dir).is_dir():
+        source = "--schema-dir" if _from_option("schema_dir") else "$AASREF_SCHEMA_DIR"
+        _usage_error(f"{source} {schema_dir}: no such folder (aasref schemas status shows where schemas are looked for)")
+    for p in paths:
+        if p != "-" and not Path(p).exists():
+            raise _CouldNotRun(f"no such file or directory: {p}")
     limits = Limits()
     changes: dict[str, Any] = {k: v for k, v in (("max_file_bytes", max_file_size), ("max_zip_ratio", max_zip_ratio),
                                  ("max_zip_total_bytes", max_zip_size), ("max_depth", max_depth)) if v is not None}
@@ -104,10 +117,12 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     except AasRefModelsError as exc:
         raise _CouldNotRun(str(exc).splitlines()[0]) from None
     reports = [r.filtered(sel, ign) for r in reports]
+    if fmt in ("sarif", "github"):  # regions (line/column) for findings located by JSON pointer
+        from ..validate._jsonpos import add_regions
+        reports = add_regions(reports, lambda source: stdin if source == "<stdin>" else _read_quietly(source, limits.max_file_bytes))
     summary = out.summarize(reports)
-    text = out.render(reports, fmt, summary=summary)
-    if quiet and fmt == "text":
-        text = "".join(line + "\n" for line in text.splitlines()[:-1])
+    threshold = Severity.parse(fail_on)
+    text = out.render(reports, fmt, summary=summary, fail_on=threshold, quiet=quiet)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
@@ -115,11 +130,42 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     for r in reports:
         if r.failure:
             click.echo(f"error: {r.source}: could not run: {r.failure}", err=True)
-    threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for r in reports for f in r.findings)
     if any(r.failure for r in reports):
         sys.exit(EXIT_COULD_NOT_RUN)
+    skipped = [r for r in reports if any(lr.layer == "schema" for lr in r.incomplete_layers)]
+    if require_schemas and skipped:
+        click.echo(f"error: schema layer skipped for {len(skipped)} of {len(reports)} file"
+                   f"{'s' if len(reports) != 1 else ''} (--require-schemas): "
+                   f"{skipped[0].layer('schema').reason}", err=True)  # type: ignore[union-attr]
+        sys.exit(EXIT_COULD_NOT_RUN)
+    if quiet and fmt == "text":
+        notes = out.incomplete_notes(reports)
+        if notes:
+            click.echo(f"note: {notes[0]}", err=True)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _from_option(name: str) -> bool:
+    ctx = click.get_current_context()
+    return ctx.get_parameter_source(name) is not click.core.ParameterSource.ENVIRONMENT
+
+
+def _usage_error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _read_quietly(path: str, limit: int = 2**31) -> bytes | None:
+    """The bytes of a regular file already validated (for line/column regions), or None."""
+    import os
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > limit:
+            return None
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _stderr_is_terminal() -> bool:

@@ -48,7 +48,8 @@ def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | 
              templates: Sequence[Any] = (), reference_models: bool = True, base_iri: str | None = None,
              limits: Limits | None = None, layers: Iterable[Layer | str] | None = None, basyx: bool = True,
              name: str | None = None) -> Report:
-    """Validate a file path, ``bytes`` (JSON, XML or AASX) or basyx objects; return a :class:`Report`."""
+    """Validate a file path, ``bytes`` (JSON, XML or AASX), basyx objects or a ``BuiltModel``; return a
+    :class:`Report`. ``schema_dir``: default ``$AASREF_SCHEMA_DIR``, else the folder of ``aasref schemas install``."""
     if spec_version not in (None, V30, V31):
         raise ValueError(f"spec_version must be 3.0 or 3.1, not {spec_version!r}")
     opts = Options(spec_version, schema_dir, tuple(templates), reference_models, base_iri, limits or Limits(),
@@ -72,6 +73,9 @@ def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | 
         return validate_bytes(data, label, opts)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return validate_bytes(bytes(source), name or "<bytes>", opts)
+    objects = getattr(source, "objects", None)
+    if callable(objects):  # a BuiltModel of aas_refmodels.build (duck-typed: validate does not import build)
+        source = objects()
     return validate_bytes(_serialize_basyx(source), name or "<objects>", opts)
 
 
@@ -94,8 +98,8 @@ def _serialize_basyx(objects: Any) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _skip(layer: Layer, reason: str) -> LayerResult:
-    return LayerResult(layer, "skipped", reason)
+def _skip(layer: Layer, reason: str, incomplete: bool = False) -> LayerResult:
+    return LayerResult(layer, "skipped", reason, incomplete=incomplete)
 
 
 class _Run:
@@ -116,8 +120,9 @@ class _Run:
     def ran(self, layer: Layer, t0: float, reason: str | None = None) -> None:
         self.layers.setdefault(layer, LayerResult(layer, "run", reason, time.perf_counter() - t0))
 
-    def skip(self, layer: Layer, reason: str) -> None:
-        self.layers.setdefault(layer, _skip(layer, reason))
+    def skip(self, layer: Layer, reason: str, incomplete: bool = False) -> None:
+        """``incomplete``: the layer was requested and applies, but could not run (the verdict lacks it)."""
+        self.layers.setdefault(layer, _skip(layer, reason, incomplete))
 
     def wanted(self, layer: Layer) -> bool:
         if layer in self.opts.layers:
@@ -218,7 +223,7 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         schema_dir = schema.resolve_schema_dir(opts.schema_dir)
         path, reason = schema.schema_file(schema_dir, version, "aas.json" if fmt == "json" else "AAS.xsd")
         if path is None:
-            run.skip(Layer.SCHEMA, reason or "no schema")
+            run.skip(Layer.SCHEMA, reason or "no schema", incomplete=True)
         else:
             if fmt == "json":
                 run.findings += schema.check_json(doc, path, version, file)
@@ -272,7 +277,7 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             try:
                 from . import conformance
             except ImportError:
-                run.skip(Layer.TEMPLATE, "template conformance not available")
+                run.skip(Layer.TEMPLATE, "template conformance not available", incomplete=True)
             else:
                 reason = conformance.check(run, doc, version, file)
                 if reason:

@@ -281,7 +281,7 @@ def spec_parts(data: bytes, limits: _read.Limits) -> list[tuple[str, bytes]]:
             self.opts = type("O", (), {"limits": limits})()
             self.parts: list[tuple[str, bytes]] = []
 
-        def skip(self, layer: Any, reason: str) -> None:
+        def skip(self, layer: Any, reason: str, incomplete: bool = False) -> None:
             pass
 
         def ran(self, layer: Any, t0: float, reason: str | None = None) -> None:

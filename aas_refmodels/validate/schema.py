@@ -17,15 +17,15 @@ ENV_VAR = "AASREF_SCHEMA_DIR"
 _KEYWORD_CODES = {"required": "SCH101", "type": "SCH102", "pattern": "SCH103", "minLength": "SCH104",
                   "maxLength": "SCH104", "minItems": "SCH104", "enum": "SCH105", "const": "SCH105",
                   "oneOf": "SCH106", "anyOf": "SCH106", "false": "SCH102"}
-HINT = (f"no schema directory: pass --schema-dir DIR or set {ENV_VAR} "
+HINT = (f"no official schemas: run `aasref schemas install`, or pass --schema-dir DIR or set {ENV_VAR} "
         "(a folder with V3.0.9/ and V3.1.2/ holding aas.json and AAS.xsd)")
 
 
 def resolve_schema_dir(schema_dir: str | os.PathLike[str] | None) -> Path | None:
-    if schema_dir is None:
-        env = os.environ.get(ENV_VAR)
-        schema_dir = env if env else None
-    return Path(schema_dir) if schema_dir is not None else None
+    """``schema_dir``, else ``$AASREF_SCHEMA_DIR``, else the user data folder of ``aasref schemas install``."""
+    from ..schemas import resolve_schema_dir as resolve
+
+    return resolve(schema_dir)
 
 
 def version_dir(schema_dir: Path, version: str) -> Path | None:
