@@ -16,6 +16,7 @@ CASES = [(m, k, v) for m in MODELS for k in KINDS for v in VERSIONS]
 IDS = [f"{m}-{k}-v{v}" for m, k, v in CASES]
 
 
+@pytest.mark.slow  # the unmodified official schema under jsonschema: seconds to a minute per file
 @pytest.mark.parametrize(("model", "kind", "version"), CASES, ids=IDS)
 def test_json_passes_official_schema(model: str, kind: str, version: str, schema_dir: object) -> None:
     doc = json.loads(output(model, kind, version, "json"))

@@ -114,7 +114,7 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
 @click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="AAS metamodel version.")
 @click.option("--aasx-part", type=click.Choice(["json", "xml"]), default="json", show_default=True,
               help="Serialization of the AAS part inside an AASX.")
-@click.option("--thumbnail", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@click.option("--thumbnail", type=click.Path(dir_okay=False, path_type=Path),  # missing: exit 3, as every input
               help="Image for the shell's default thumbnail (with --process).")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Output file (DIR with --all).")
 @_base_iri_option
@@ -186,7 +186,7 @@ def _load_values(path: Path) -> dict[str, Any]:
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}", EXIT_CANNOT_RUN)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fail(f"{path}: not a JSON values file ({exc})", 1)
+        fail(f"{path}: not a JSON values file ({exc})", EXIT_CANNOT_RUN)  # could not run; values that do not fit: 1
     if not isinstance(data, dict):
         fail(f"{path}: values must be a JSON object keyed by idShort path", 1)
     return data  # type: ignore[no-any-return]

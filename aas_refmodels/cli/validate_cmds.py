@@ -119,7 +119,13 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     reports = [r.filtered(sel, ign) for r in reports]
     if fmt in ("sarif", "github"):  # regions (line/column) for findings located by JSON pointer
         from ..validate._jsonpos import add_regions
-        reports = add_regions(reports, lambda source: stdin if source == "<stdin>" else _read_quietly(source, limits.max_file_bytes))
+        reports = add_regions(reports, lambda src: stdin if src == "<stdin>" else _read_quietly(src, limits.max_file_bytes))
+    skipped = [r for r in reports if any(lr.layer == "schema" for lr in r.incomplete_layers)]
+    if require_schemas and skipped:  # "could not run" as CI asked: no report is written
+        reason = next(lr.reason for lr in skipped[0].incomplete_layers if lr.layer == "schema")
+        click.echo(f"error: schema layer skipped for {len(skipped)} of {len(reports)} file"
+                   f"{'s' if len(reports) != 1 else ''} (--require-schemas): {reason}", err=True)
+        sys.exit(EXIT_COULD_NOT_RUN)
     summary = out.summarize(reports)
     threshold = Severity.parse(fail_on)
     text = out.render(reports, fmt, summary=summary, fail_on=threshold, quiet=quiet)
@@ -132,12 +138,6 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
             click.echo(f"error: {r.source}: could not run: {r.failure}", err=True)
     failed = any(f.severity >= threshold for r in reports for f in r.findings)
     if any(r.failure for r in reports):
-        sys.exit(EXIT_COULD_NOT_RUN)
-    skipped = [r for r in reports if any(lr.layer == "schema" for lr in r.incomplete_layers)]
-    if require_schemas and skipped:
-        click.echo(f"error: schema layer skipped for {len(skipped)} of {len(reports)} file"
-                   f"{'s' if len(reports) != 1 else ''} (--require-schemas): "
-                   f"{skipped[0].layer('schema').reason}", err=True)  # type: ignore[union-attr]
         sys.exit(EXIT_COULD_NOT_RUN)
     if quiet and fmt == "text":
         notes = out.incomplete_notes(reports)

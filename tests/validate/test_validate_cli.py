@@ -13,6 +13,12 @@ from aas_refmodels import rules
 from aas_refmodels.cli.validate_cmds import COMMANDS, explain_cmd, rules_cmd, validate_cmd
 
 
+@pytest.fixture(scope="module")
+def schema_dir(schema_dir_if_any):
+    """These tests do not depend on the schema layer: they run without the official schemas too."""
+    return schema_dir_if_any
+
+
 @pytest.fixture()
 def runner():
     return CliRunner()
@@ -45,7 +51,8 @@ def warn_file(tmp_path):
 
 
 def invoke(runner, args, schema_dir, **kw):
-    return runner.invoke(validate_cmd, [*args, "--schema-dir", str(schema_dir)], catch_exceptions=False, **kw)
+    extra = ["--schema-dir", str(schema_dir)] if schema_dir is not None else []
+    return runner.invoke(validate_cmd, [*args, *extra], catch_exceptions=False, **kw)
 
 
 def test_commands_exposed():
@@ -89,8 +96,10 @@ def test_unknown_select_code_is_usage_error(runner, bad_file, schema_dir):
     assert res.exit_code == 2
 
 
-def test_missing_path_is_usage_error(runner, tmp_path):
-    assert runner.invoke(validate_cmd, [str(tmp_path / "nope.json")]).exit_code == 2
+def test_missing_input_file_could_not_run(runner, tmp_path):
+    res = runner.invoke(validate_cmd, [str(tmp_path / "nope.json")])
+    assert res.exit_code == 3
+    assert res.stderr == f"error: no such file or directory: {tmp_path / 'nope.json'}\n" and res.stdout == ""
 
 
 def test_json_format(runner, bad_file, schema_dir):
@@ -123,9 +132,9 @@ def test_sarif_format(runner, bad_file, schema_dir):
     assert any(r["ruleId"] == "MM001" for r in run["results"])
 
 
-def test_github_format_with_line(runner, schema_dir):
+def test_github_format_with_line(runner, official_schemas):
     case = CORPUS / "SCH201" / "unknown-xml-element.xml"
-    res = invoke(runner, [str(case), "--format", "github"], schema_dir)
+    res = invoke(runner, [str(case), "--format", "github"], official_schemas)
     assert res.exit_code == 1
     line = next(line for line in res.output.splitlines() if "title=SCH201" in line)
     assert line.startswith("::error file=") and ",line=7," in line and "title=SCH201::" in line
@@ -156,7 +165,8 @@ def test_directory_batch_with_jobs_and_summary(runner, tmp_path, schema_dir):
     doc = json.loads(res.output)
     assert [r["source"].rsplit("/", 1)[-1] for r in doc["reports"]] == ["broken.json", "ok.json", "bad.json"]
     assert doc["summary"] == {"files": 3, "clean": 1, "with_findings": 1, "unreadable": 1, "could_not_run": 0,
-                              "errors": doc["summary"]["errors"], "warnings": doc["summary"]["warnings"]}
+                              "errors": doc["summary"]["errors"], "warnings": doc["summary"]["warnings"],
+                              "incomplete": 0 if schema_dir else 2}
 
 
 def test_no_progress_bar_when_piped(runner, tmp_path, schema_dir):

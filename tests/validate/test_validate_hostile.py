@@ -16,6 +16,16 @@ from validate_helpers import dumps
 from aas_refmodels.cli.validate_cmds import validate_cmd
 from aas_refmodels.validate import Limits, validate
 
+
+@pytest.fixture(scope="module")
+def schema_dir(schema_dir_if_any):
+    """These tests do not depend on the schema layer: they run without the official schemas too."""
+    return schema_dir_if_any
+
+
+def schema_args(schema_dir):
+    return ["--schema-dir", str(schema_dir)] if schema_dir is not None else []
+
 XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
        b'<environment xmlns="https://admin-shell.io/aas/3/1"><submodels><submodel><id>&x;</id>'
        b'</submodel></submodels></environment>')
@@ -103,7 +113,7 @@ def test_hostile_input_through_cli_exits_1_without_traceback(name, tmp_path, sch
     data, code = _data(name)
     path = tmp_path / f"{name}.bin"
     path.write_bytes(data)
-    res = CliRunner().invoke(validate_cmd, [str(path), "--schema-dir", str(schema_dir)])
+    res = CliRunner().invoke(validate_cmd, [str(path), *schema_args(schema_dir)])
     assert res.exit_code == 1, res.output
     assert ("Traceback" not in res.output and res.exception is None) or isinstance(res.exception, SystemExit)
     finding_lines = [line for line in res.output.splitlines() if f" {code} " in line]
@@ -131,7 +141,7 @@ def test_zip_ratio_limit_is_configurable(tmp_path, schema_dir):
     assert "PKG002" not in validate(data, schema_dir=schema_dir, limits=Limits(max_zip_ratio=1e6)).codes
     path = tmp_path / "ratio.aasx"
     path.write_bytes(data)
-    res = CliRunner().invoke(validate_cmd, [str(path), "--max-zip-ratio", "1000000", "--schema-dir", str(schema_dir)])
+    res = CliRunner().invoke(validate_cmd, [str(path), "--max-zip-ratio", "1000000", *schema_args(schema_dir)])
     assert res.exit_code == 0, res.output
 
 
@@ -146,7 +156,7 @@ def test_file_size_limit_refuses_before_reading(tmp_path, schema_dir):
     path.write_bytes(dumps(base_env()))
     report = validate(path, schema_dir=schema_dir, limits=Limits(max_file_bytes=100))
     assert report.codes == ["SER007"]
-    res = CliRunner().invoke(validate_cmd, [str(path), "--max-file-size", "100", "--schema-dir", str(schema_dir)])
+    res = CliRunner().invoke(validate_cmd, [str(path), "--max-file-size", "100", *schema_args(schema_dir)])
     assert res.exit_code == 1 and "SER007" in res.output
 
 
@@ -159,7 +169,7 @@ def test_one_broken_file_never_stops_a_batch(tmp_path, schema_dir):
     (tmp_path / "a.aasx").write_bytes(package(good_parts())[:100])
     (tmp_path / "b.xml").write_bytes(XXE)
     (tmp_path / "c.json").write_bytes(dumps(base_env()))
-    res = CliRunner().invoke(validate_cmd, [str(tmp_path), "--format", "json", "--schema-dir", str(schema_dir)])
+    res = CliRunner().invoke(validate_cmd, [str(tmp_path), "--format", "json", *schema_args(schema_dir)])
     assert res.exit_code == 1
     summary = json.loads(res.output)["summary"]
     assert summary["files"] == 3 and summary["clean"] == 1 and summary["unreadable"] == 2

@@ -16,8 +16,10 @@ from aas_refmodels.validate import validate
 VERSIONS = {"V3.0.9": "3.0", "V3.1.2": "3.1"}
 
 
+@pytest.mark.slow  # all 5,146 official examples
 @pytest.mark.parametrize("folder", sorted(VERSIONS))
-def test_every_official_example_is_free_of_errors(folder, schema_dir):
+def test_every_official_example_is_free_of_errors(folder, official_examples):
+    schema_dir = official_examples
     files = sorted((schema_dir / folder / "examples").rglob("*.json"))
     assert len(files) > 2000
     failures = []
@@ -28,8 +30,9 @@ def test_every_official_example_is_free_of_errors(folder, schema_dir):
     assert not failures, failures[:5]
 
 
-def test_any_uri_decision_matters(schema_dir):
+def test_any_uri_decision_matters(official_examples):
     """aas-core3.1 itself rejects these official examples; we do not."""
+    schema_dir = official_examples
     jsonization = importlib.import_module("aas_core3_1.jsonization")
     verification = importlib.import_module("aas_core3_1.verification")
     files = sorted((schema_dir / "V3.1.2" / "examples").rglob("*Any_URI*/*.json"))
@@ -40,7 +43,8 @@ def test_any_uri_decision_matters(schema_dir):
         assert not validate(path, schema_dir=schema_dir).errors
 
 
-def test_basyx_rejections_of_valid_files_are_warnings(schema_dir):
+def test_basyx_rejections_of_valid_files_are_warnings(official_examples):
+    schema_dir = official_examples
     path = schema_dir / "V3.1.2/examples/generated/AnnotatedRelationshipElement/idShortOverPatternExamples/fuzzed_01.json"
     report = validate(path, schema_dir=schema_dir)
     assert "SER005" in report.codes

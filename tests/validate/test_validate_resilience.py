@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from validate_helpers import base_env, dumps
 
 from aas_refmodels.validate import validate
+
+
+@pytest.fixture(scope="module")
+def schema_dir(schema_dir_if_any):
+    """These tests do not depend on the schema layer: they run without the official schemas too."""
+    return schema_dir_if_any
 
 
 def test_undeserializable_element_does_not_hide_other_metamodel_findings(schema_dir):

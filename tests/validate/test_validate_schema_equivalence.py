@@ -39,7 +39,8 @@ def _patterns_only(schema):
 
 
 @pytest.fixture(scope="module", params=VERSIONS)
-def setup(request, schema_dir):
+def setup(request, official_examples):
+    schema_dir = official_examples
     official = json.loads((schema_dir / request.param / "aas.json").read_text(encoding="utf-8"))
     derived = derive_schema(official)
     files = sorted((schema_dir / request.param / "examples").rglob("*.json"))

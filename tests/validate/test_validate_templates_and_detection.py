@@ -15,6 +15,12 @@ from aas_refmodels.validate.conformance import load_template_file
 
 
 @pytest.fixture(scope="module")
+def schema_dir(schema_dir_if_any):
+    """These tests do not depend on the schema layer: they run without the official schemas too."""
+    return schema_dir_if_any
+
+
+@pytest.fixture(scope="module")
 def template_files(tmp_path_factory):
     d = tmp_path_factory.mktemp("templates")
     out = {}
