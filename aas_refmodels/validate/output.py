@@ -190,7 +190,7 @@ def information_uri() -> str:
         from importlib.metadata import metadata
 
         for entry in metadata("aas-refmodels").get_all("Project-URL") or []:
-            label, _, url = entry.partition(",")
+            label, _, url = str(entry).partition(",")
             if label.strip().lower() in ("homepage", "documentation") and url.strip().startswith("https://"):
                 return url.strip()
     except Exception:  # not installed (running from a checkout)
@@ -200,7 +200,7 @@ def information_uri() -> str:
 
 def _version() -> str:
     from .. import __version__
-    return __version__
+    return str(__version__)
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
