@@ -91,6 +91,9 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
         mp.delenv("AASREF_REQUIRE_SCHEMAS", raising=False)
+        env = os.environ.get("AASREF_SCHEMA_DIR")
+        if env and not Path(env).is_dir():  # e.g. tox's default ../shared/schemas on a fresh clone
+            mp.delenv("AASREF_SCHEMA_DIR")
         yield
 
 

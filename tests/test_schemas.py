@@ -153,6 +153,27 @@ def test_install_from_dir_into_the_user_folder(user_dir: Path, official_copy: Pa
     assert_installed(user_dir, schema_dir)
     assert (user_dir / "V3.1.2" / "aas.json").stat().st_mode & 0o777 == 0o644
     assert invoke("schemas", "status").exit_code == 0
+    again = invoke("schemas", "install", "--from", str(official_copy))  # idempotent
+    assert again.exit_code == 0, again.output
+    assert_installed(user_dir, schema_dir)
+
+
+def test_install_into_an_unwritable_place_could_not_run(tmp_path: Path, official_copy: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    target = blocker / "schemas"  # cannot be created, even by root
+    res = invoke("schemas", "install", "--from", str(official_copy), "--schema-dir", str(target))
+    assert res.exit_code == 3 and one_line(res.stderr).startswith(f"error: cannot write to {target}")
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_partial_folder_names_the_remedy(tmp_path: Path, official_copy: Path) -> None:
+    shutil.rmtree(official_copy / "V3.0.9")
+    report = aas_refmodels.validate(b'{"submodels": [{"id": "urn:x", "idShort": "Xy", "modelType": "Submodel"}]}',
+                                    schema_dir=official_copy, spec_version="3.0")
+    layer = report.layer("schema")
+    assert layer is not None and layer.status == "skipped" and layer.incomplete
+    assert "aasref schemas install" in (layer.reason or "")
 
 
 def test_install_from_zip(tmp_path: Path, official_copy: Path, schema_dir: Path) -> None:

@@ -45,7 +45,8 @@ def schema_file(schema_dir: Path | None, version: str, name: str) -> tuple[Path 
         return None, HINT
     vdir = version_dir(schema_dir, version)
     if vdir is None or not (vdir / name).is_file():
-        return None, f"no {name} for metamodel {version} in schema directory {schema_dir}"
+        return None, (f"no {name} for metamodel {version} in schema directory {schema_dir} "
+                      "(aasref schemas status / aasref schemas install)")
     return vdir / name, None
 
 
