@@ -73,6 +73,8 @@ def positions(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
             pointer = ""
         if pointer in wanted:
             found[pointer] = m.start()
+            if len(found) == len(wanted):
+                break
         if c == "{":
             stack.append([True, pointer, None, True])
         elif c == "[":
