@@ -107,14 +107,14 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
 @click.option("--version", "version", metavar="X.Y", help="Model version (default: latest).")
 @click.option("--kind", type=click.Choice(["template", "instance"]), default=None,
               help="Template (default) or filled instance (with --process: instance by default).")
-@click.option("--values", "values_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--values", "values_file", type=click.Path(path_type=Path),
               help="JSON values keyed by idShort path (instance); without it the model's example values are used.")
 @click.option("--asset-id", metavar="IRI", help="Global asset id (instances and shells).")
 @click.option("--format", "fmt", type=click.Choice(["aasx", "json", "xml"]), help="Default: from -o's suffix, else aasx.")
 @click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="AAS metamodel version.")
 @click.option("--aasx-part", type=click.Choice(["json", "xml"]), default="json", show_default=True,
               help="Serialization of the AAS part inside an AASX.")
-@click.option("--thumbnail", type=click.Path(dir_okay=False, path_type=Path),  # missing: exit 3, as every input
+@click.option("--thumbnail", type=click.Path(path_type=Path),  # missing or unreadable: exit 3, as every input
               help="Image for the shell's default thumbnail (with --process).")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Output file (DIR with --all).")
 @_base_iri_option
@@ -209,7 +209,7 @@ def _build_all(out: Path, base_iri: str | None) -> int:
 
 
 @click.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))  # missing or unreadable: exit 3
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["aasx", "json", "xml"]), help="Default: from TARGET's suffix.")
 @click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="Metamodel of the output.")

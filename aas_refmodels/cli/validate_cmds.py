@@ -49,7 +49,7 @@ class _CouldNotRun(click.ClickException):
 @click.option("--require-schemas", is_flag=True, envvar="AASREF_REQUIRE_SCHEMAS",
               help="Exit 3 when the schema layer is skipped for lack of official schemas "
                    "[env AASREF_REQUIRE_SCHEMAS=1].")
-@click.option("--template", "templates", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--template", "templates", multiple=True, type=click.Path(),
               help="A submodel template file (JSON/XML/AASX) to check submodels against (repeatable).")
 @click.option("--no-reference-models", is_flag=True, help="Do not match submodels against the reference models.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,

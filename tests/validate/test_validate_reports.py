@@ -283,9 +283,12 @@ def test_validate_accepts_a_built_model(no_schemas: None) -> None:
 
 # --- one exit-code table: a missing or unreadable input is 3 everywhere ------------------------------------------------
 
-def test_missing_inputs_exit_3_with_one_line(tmp_path: Path, no_schemas: None) -> None:
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_missing_or_unreadable_inputs_exit_3_with_one_line(tmp_path: Path, no_schemas: None, kind: str) -> None:
     good = write(tmp_path, base_env())
     missing = tmp_path / "missing.json"
+    if kind == "directory":
+        missing.mkdir()
     out = tmp_path / "out.json"
     cases = [
         ["validate", str(missing)],
@@ -295,6 +298,8 @@ def test_missing_inputs_exit_3_with_one_line(tmp_path: Path, no_schemas: None) -
          "-o", str(tmp_path / "out.aasx")],
         ["convert", str(missing), str(out)],
     ]
+    if kind == "directory":
+        cases = cases[1:]  # `validate DIR` validates the files in DIR
     for args in cases:
         res = cli(*args)
         assert res.exit_code == 3, (args, res.output)
