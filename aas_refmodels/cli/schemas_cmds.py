@@ -66,7 +66,9 @@ def status_cmd(schema_dir: str | None, fmt: str) -> None:
               help="Offline folder (V3.0.9/aas.json …), a ZIP of it, or a mirror URL laid out like "
                    "raw.githubusercontent.com (or a .zip URL). Default: the official repositories at the pinned "
                    "commits.")
-@_SCHEMA_DIR
+@click.option("--schema-dir", type=click.Path(file_okay=False), envvar="AASREF_SCHEMA_DIR",
+              help="Install into this folder [env AASREF_SCHEMA_DIR; default: the per-user data folder, where "
+                   "`aasref validate` finds them with no flags].")
 def install_cmd(source: str | None, schema_dir: str | None) -> None:
     """Fetch the pinned official schema files, verify each sha256, and install them.
 
