@@ -65,17 +65,32 @@ def decode_utf8(data: bytes) -> tuple[str | None, Problem | None]:
                              line, col)
 
 
+def _parse_int(text: str) -> int | float:
+    """JSON integers; literals too long for ``int()`` (Python's 4,300-digit guard) become a float (``inf``).
+
+    AAS JSON carries no numbers at all (values are strings), so such a literal is reported by the schema
+    layer as a wrong type, never as a crash.
+    """
+    return int(text) if len(text) < 4000 else float(text)
+
+
 def load_json(text: str, limits: Limits) -> tuple[Any, Problem | None]:
+    doc, _depth_found, problem = load_json_depth(text, limits)
+    return doc, problem
+
+
+def load_json_depth(text: str, limits: Limits) -> tuple[Any, int, Problem | None]:
+    """(document, nesting depth, problem)."""
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
-        return None, Problem("SER001", f"not well-formed JSON: {exc.msg}", exc.lineno, exc.colno)
+        return None, 0, Problem("SER001", f"not well-formed JSON: {exc.msg}", exc.lineno, exc.colno)
     except RecursionError:
-        return None, Problem("SER007", f"JSON nesting deeper than the parser allows (limit {limits.max_depth})")
+        return None, 0, Problem("SER007", f"JSON nesting deeper than the parser allows (limit {limits.max_depth})")
     depth = json_depth(doc, limits.max_depth)
     if depth > limits.max_depth:
-        return None, Problem("SER007", f"JSON nesting depth exceeds the limit of {limits.max_depth}")
-    return doc, None
+        return None, depth, Problem("SER007", f"JSON nesting depth exceeds the limit of {limits.max_depth}")
+    return doc, depth, None
 
 
 def _depth(root: Any, children: Callable[[Any], Iterable[Any]], stop_after: int) -> int:
@@ -185,6 +200,22 @@ def safe_xml_parser(**extra: Any) -> Any:
 
 
 def parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
+    tree, _depth_found, problem = parse_xml_depth(data, limits)
+    return tree, problem
+
+
+def parse_xml_depth(data: bytes, limits: Limits) -> tuple[Any, int, Problem | None]:
+    """(tree, nesting depth, problem)."""
+    tree, problem = _parse_xml(data, limits)
+    if problem is not None:
+        return None, 0, problem
+    depth = _xml_depth(tree.getroot(), limits.max_depth)
+    if depth > limits.max_depth:
+        return None, depth, Problem("SER007", f"XML nesting depth exceeds the limit of {limits.max_depth}")
+    return tree, depth, None
+
+
+def _parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
     from lxml import etree
     if xml_has_dtd(data):
         return None, Problem("SER006", "found a DOCTYPE or ENTITY declaration, expected none "
@@ -201,10 +232,6 @@ def parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
         return None, Problem("SER001", f"not well-formed XML: {exc}")
     if tree.docinfo.doctype:
         return None, Problem("SER006", "found a DOCTYPE declaration, expected none", 1, 1)
-    root = tree.getroot()
-    depth = _xml_depth(root, limits.max_depth)
-    if depth > limits.max_depth:
-        return None, Problem("SER007", f"XML nesting depth exceeds the limit of {limits.max_depth}")
     return tree, None
 
 

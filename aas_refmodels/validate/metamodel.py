@@ -161,6 +161,11 @@ def iter_references(node: Any, parts: list[Any]) -> Iterator[tuple[dict[str, Any
                     stack.append((v, [*p, i]))
 
 
+def _str(value: Any) -> str | None:
+    """``value`` if it is a string (a wrong JSON type is reported by the schema and deserialize layers)."""
+    return value if isinstance(value, str) else None
+
+
 def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = True) -> list[Finding]:
     if not isinstance(doc, dict):
         return []
@@ -210,7 +215,7 @@ def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = Tru
                             f"found template qualifier {qtype!r} in a submodel of kind "
                             f"{sm.get('kind', 'Instance')}, expected it only in templates")
             # REF001 Range min <= max
-            if el.get("modelType") == "Range" and el.get("valueType") in _NUMERIC:
+            if el.get("modelType") == "Range" and _str(el.get("valueType")) in _NUMERIC:
                 lo, hi = finite_decimal(el.get("min")), finite_decimal(el.get("max"))
                 if lo is not None and hi is not None and lo > hi:
                     add("REF001", [*parts, "min"], f"found min {el.get('min')} greater than max {el.get('max')}")
@@ -223,7 +228,7 @@ def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = Tru
         if not keys or not all(isinstance(k, dict) for k in keys):
             continue
         first = keys[0]
-        ktype, kval = first.get("type"), first.get("value")
+        ktype, kval = _str(first.get("type")), first.get("value")
         if ktype not in _IDENTIFIABLE_KEYS or not isinstance(kval, str):
             continue
         target = identifiables.get(kval)
@@ -232,6 +237,12 @@ def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = Tru
                 add("MM013", parts, f"found a reference to ConceptDescription {kval!r}, which is not in the environment")
             else:
                 add("MM012", parts, f"found a reference to {ktype} {kval!r}, which is not in the environment")
+            continue
+        if target.get("modelType") == "ConceptDescription" and ktype != "ConceptDescription" and len(keys) == 1:
+            add("MM011", [*parts, "keys", 0], f"found a {ktype} key for {kval!r}, which is a ConceptDescription "
+                                               "of this file: the reference means that ConceptDescription "
+                                               "(key type ConceptDescription, or an ExternalReference with a "
+                                               "GlobalReference key as semanticIds usually are)")
             continue
         if target.get("modelType") and ktype not in ("Identifiable",) and target.get("modelType") != ktype:
             add("MM011", [*parts, "keys", 0], f"found {ktype} {kval!r} in the first key, but that id is a "
@@ -247,28 +258,32 @@ def _resolve_keys(node: dict[str, Any], keys: list[Any]) -> str | None:
     cur: Any = node
     walked: list[str] = []
     for key in keys:
-        ktype, kval = key.get("type"), key.get("value")
+        ktype, kval = _str(key.get("type")), key.get("value")
         if ktype in ("FragmentReference", "GlobalReference"):
             return None
-        if cur.get("modelType") == "SubmodelElementList":
+        if not isinstance(cur, dict):
+            return None  # a malformed element (reported by the schema / deserialize layers)
+        mt = _str(cur.get("modelType"))
+        if mt == "SubmodelElementList":
             children = cur.get("value") if isinstance(cur.get("value"), list) else []
-            if not (isinstance(kval, str) and kval.isdigit() and int(kval) < len(children)):
+            if not (isinstance(kval, str) and kval.isascii() and kval.isdigit() and int(kval) < len(children)):
                 return f"found index {kval!r} after {'.'.join(walked) or 'the list'}, which has {len(children)} items"
             cur = children[int(kval)]
         else:
-            attr = "submodelElements" if cur.get("modelType") == "Submodel" else _CHILD_ATTRS.get(cur.get("modelType"))
+            attr = "submodelElements" if mt == "Submodel" else _CHILD_ATTRS.get(mt) if mt else None
             children = cur.get(attr) if attr else None
             children = children if isinstance(children, list) else []
-            if cur.get("modelType") == "Operation":
+            if mt == "Operation":
                 children = [v.get("value") for var in ("inputVariables", "outputVariables", "inoutputVariables")
-                            for v in (cur.get(var) or []) if isinstance(v, dict)]
+                            for v in (cur[var] if isinstance(cur.get(var), list) else []) if isinstance(v, dict)]
             match = next((c for c in children if isinstance(c, dict) and c.get("idShort") == kval), None)
             if match is None:
                 where = ".".join(walked) or "the top level"
                 return f"found no element {kval!r} at {where} of {node.get('id')!r}"
             cur = match
         walked.append(str(kval))
-        if ktype and isinstance(cur, dict) and cur.get("modelType") and ktype not in (
-                cur.get("modelType"), "SubmodelElement", "DataElement", "EventElement", "Referable"):
-            return f"found key type {ktype} for {'.'.join(walked)}, which is a {cur.get('modelType')}"
+        cur_type = _str(cur.get("modelType")) if isinstance(cur, dict) else None
+        if ktype and cur_type and ktype not in (cur_type, "SubmodelElement", "DataElement", "EventElement",
+                                                "Referable"):
+            return f"found key type {ktype} for {'.'.join(walked)}, which is a {cur_type}"
     return None

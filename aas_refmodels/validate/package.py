@@ -137,7 +137,8 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
         _add(run, "PKG004", "[Content_Types].xml is not well-formed XML", "[Content_Types].xml")
 
     # package relationships
-    rels = _relationships(run, read, "_rels/.rels", limits)
+    external: list[tuple[str, str]] = []
+    rels = _relationships(run, read, "_rels/.rels", limits, external)
     if rels is None:
         _add(run, "PKG005", "found no _rels/.rels, expected the package relationships")
         _abort(run, t0, "no package relationships")
@@ -149,7 +150,10 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
                 _add(run, "PKG009", f"found thumbnail target {target!r}, which is not in the package")
     origins = [(t, target) for t, target in rels if t in (_NS_NEW + "aasx-origin", _NS_OLD + "aasx-origin")]
     if not origins:
-        _add(run, "PKG006", f"found no relationship of type {_NS_NEW}aasx-origin in _rels/.rels")
+        ext = [target for t, target in external if t in (_NS_NEW + "aasx-origin", _NS_OLD + "aasx-origin")]
+        _add(run, "PKG006", f"found the aasx-origin relationship in _rels/.rels only with TargetMode=\"External\" "
+                            f"(target {ext[0]!r}), expected an internal target (a part of the package)" if ext else
+                            f"found no relationship of type {_NS_NEW}aasx-origin in _rels/.rels")
         _abort(run, t0, "no aasx-origin relationship")
         return
     spec_parts: list[str] = []
@@ -161,7 +165,7 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
             _add(run, "PKG006", f"found origin target {target!r}, which is not in the package")
             continue
         origin_rels_name = posixpath.join(posixpath.dirname(origin), "_rels", posixpath.basename(origin) + ".rels")
-        orels = _relationships(run, read, origin_rels_name, limits) or []
+        orels = _relationships(run, read, origin_rels_name, limits, external) or []
         for otype, otarget in orels:
             if otype in (_NS_NEW + "aas-spec", _NS_OLD + "aas-spec"):
                 if otype.startswith(_NS_OLD):
@@ -174,8 +178,11 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
                 else:
                     spec_parts.append(spec)
     if not spec_parts:
+        ext = [target for t, target in external if t in (_NS_NEW + "aas-spec", _NS_OLD + "aas-spec")]
         if not any(f.code == "PKG007" for f in run.findings):
-            _add(run, "PKG007", "found no aas-spec relationship from the origin part, expected at least one")
+            _add(run, "PKG007", f"found the aas-spec relationship only with TargetMode=\"External\" (target "
+                                f"{ext[0]!r}), expected an internal target (a part of the package)" if ext else
+                                "found no aas-spec relationship from the origin part, expected at least one")
         _abort(run, t0, "no AAS spec part")
         return
     run.ran(Layer.PACKAGE, t0)
@@ -212,7 +219,9 @@ def _parse_xml(data: bytes, limits: _read.Limits) -> Any:
     return None if problem else tree
 
 
-def _relationships(run: _Run, read: Any, name: str, limits: _read.Limits) -> list[tuple[str, str]] | None:
+def _relationships(run: _Run, read: Any, name: str, limits: _read.Limits,
+                   external: list[tuple[str, str]] | None = None) -> list[tuple[str, str]] | None:
+    """Internal relationships (type, target) of a relationships part; external ones go to ``external``."""
     data = read(name)
     if data is None:
         return None
@@ -225,6 +234,8 @@ def _relationships(run: _Run, read: Any, name: str, limits: _read.Limits) -> lis
         if not isinstance(rel.tag, str) or not rel.tag.endswith("Relationship"):
             continue
         if rel.get("TargetMode") == "External":
+            if external is not None:
+                external.append((rel.get("Type") or "", rel.get("Target") or ""))
             continue
         rtype, target = rel.get("Type"), rel.get("Target")
         if rtype and target:
