@@ -28,7 +28,7 @@ from . import _read
 from ._make import finding
 from ._read import Limits
 
-__all__ = ["Limits", "Options", "validate", "validate_bytes"]
+__all__ = ["Limits", "Options", "read_limited", "validate", "validate_bytes"]
 
 V30, V31 = _read.V30, _read.V31
 
@@ -43,6 +43,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     layers: frozenset[Layer] = frozenset(Layer)
     basyx: bool = True                        # strict basyx read in the deserialize layer (3.1)
+    version_evidence: tuple[str, str] | None = None  # (version, reason) known from outside the content
 
 
 def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | os.PathLike[str] | None = None,
@@ -76,6 +77,8 @@ def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | 
         return validate_bytes(data, label, opts)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return validate_bytes(bytes(source), name or "<bytes>", opts)
+    if spec_version is None:  # basyx-python-sdk 2.x objects are metamodel 3.1
+        opts = dataclasses.replace(opts, version_evidence=(V31, "3.1: basyx-python-sdk objects (metamodel 3.1)"))
     return validate_bytes(_serialize_basyx(source), name or "<objects>", opts)
 
 
@@ -194,7 +197,6 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
 
     Returns the jsonable environment (or None) so that the package layer can check File targets.
     """
-    from . import deserialize, metamodel, schema
 
     opts = run.opts
     text, problem = _read.decode_utf8(data)
@@ -211,10 +213,15 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             run.problem(problem, file)
             _skip_rest(run, "the input is not an AAS environment")
             return None
+        both = False
         if opts.spec_version:
             run.version, run.version_reason = opts.spec_version, f"{opts.spec_version} forced (--spec-version)"
+        elif opts.version_evidence:
+            run.version, run.version_reason = opts.version_evidence
         else:
-            run.version, run.version_reason = _read.detect_json_version(doc)
+            evidence, run.version_reason = _read.json_version_evidence(doc)
+            run.version = evidence or V31
+            both = evidence is None and Layer.METAMODEL in opts.layers
     else:
         tree, depth, problem = _read.parse_xml_depth(data, opts.limits)
         if problem is None:
@@ -230,10 +237,59 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             run.version, run.version_reason = version, f"{version} from the XML namespace"
     assert run.version is not None
     if fmt == "xml":
-        doc = None
+        return _deep(depth, _layers, run, data, text, fmt, file, None, tree)
+    first = len(run.findings)
+    layers_before = dict(run.layers)
+    result = _deep(depth, _layers, run, data, text, fmt, file, doc, None)
+    if both:
+        _decide_version(run, first, layers_before, depth, data, text, file, doc)
+    return result
+
+
+def _metamodel_errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR and f.layer in (Layer.DESERIALIZE, Layer.METAMODEL)
+            and f.code != "SER005"]
+
+
+def _tally(findings: Iterable[Finding]) -> str:
+    import collections
+    counts = collections.Counter(f.code for f in findings)
+    return ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _decide_version(run: _Run, first: int, layers_before: dict[Layer, LayerResult], depth: int, data: bytes,
+                    text: str, file: str, doc: Any) -> None:
+    """No version evidence: the metamodel checks run under 3.0 as well; the report takes the version under
+    which the file is valid (3.1 when valid under both or neither) and names the other verdict."""
+    errors31 = _metamodel_errors(run.findings[first:])
+    findings30 = _deep(depth, _metamodel_findings, doc, V30, file)
+    errors30 = _metamodel_errors(findings30)
+    base = run.version_reason or ""
+    if errors31 and not errors30:
+        del run.findings[first:]
+        run.layers.clear()
+        run.layers.update(layers_before)
+        run.version = V30
+        _deep(depth, _layers, run, data, text, "json", file, doc, None)
+        run.version_reason = f"{base}; valid as 3.0; as 3.1: {_tally(errors31)}"
+    elif not errors31:
+        run.version_reason = f"{base}; valid as 3.1; " + (f"as 3.0: {_tally(errors30)}" if errors30
+                                                           else "also valid as 3.0")
     else:
-        tree = None
-    return _deep(depth, _layers, run, data, text, fmt, file, doc, tree)
+        run.version_reason = (f"{base}; invalid as 3.1 and as 3.0 (as 3.0: {_tally(errors30)}); "
+                              "reported as 3.1")
+
+
+def _metamodel_findings(doc: Any, version: str, file: str) -> list[Finding]:
+    """Deserialize (aas-core) and metamodel verification of ``doc`` under ``version``: the findings only."""
+    from . import deserialize, metamodel
+    try:
+        env, found, remap = deserialize.from_jsonable_pruned(doc, version, file)
+        if env is not None:
+            found += metamodel.verify(env, version, doc, file, remap=remap if found else None)
+        return found
+    except Exception:  # the main run under 3.1 has reported what breaks; no verdict under 3.0
+        return [finding("SER004", ModelPath("Environment"), "cannot be read as 3.0", V30)]
 
 
 _SHALLOW = 60          # nesting the default recursion limit always handles
@@ -360,7 +416,6 @@ def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tr
                     run.findings += metamodel.own_checks(doc, version, file)
             run.ran(Layer.METAMODEL, t0)
     env = None
-    _drop_redundant_basyx(run)
 
     # template
     if run.wanted(Layer.TEMPLATE):
@@ -381,6 +436,7 @@ def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tr
                         run.ran(Layer.TEMPLATE, t0)
     if fmt == "xml":
         _pointers_to_lines(run, first_new, tree, file)
+    _drop_redundant_basyx(run)
     return doc
 
 

@@ -130,34 +130,30 @@ def check_environment(doc: Any) -> Problem | None:
 # ------------------------------------------------------------------------------------------ version detection
 
 def detect_json_version(doc: Any) -> tuple[str, str]:
-    """Metamodel version of a JSON environment from its content: (version, reason).
+    """Metamodel version of a JSON environment from its content: (version, reason); 3.1 without evidence."""
+    version, reason = json_version_evidence(doc)
+    return (version, reason) if version else (V31, reason)
 
-    Markers of 3.1: assetKind Role, idShorts with a hyphen, File/Blob without contentType, Entity without
-    entityType, relationships without first/second, ValueReferencePairs without valueId, ids over 2000
-    characters, the IEC 61360 template IRI ending in ``/3/1``. Marker of 3.0: that IRI ending in ``/3/0``.
-    One-character idShorts are *not* taken as a 3.0 marker: they are a frequent error in 3.1 files.
-    Without markers (or with both) 3.1 is assumed and the reason says so.
+
+def json_version_evidence(doc: Any) -> tuple[str | None, str]:
+    """(version or None, reason naming the evidence) of a JSON environment.
+
+    Only content that one version allows and the other does not counts as evidence. Of 3.1: assetKind Role,
+    idShorts with a hyphen, File/Blob without contentType, Entity without entityType, relationships without
+    first/second, ids over 2000 characters. The IEC 61360 data specification template IRI is *no* evidence:
+    V3.1 files published by the IDTA carry ``…/DataSpecificationIec61360/3/0`` as often as V3.0 files do, and
+    aasref writes ``…/3`` in both. One-character idShorts are no evidence of 3.0 either: they are a frequent
+    error in 3.1 files. Without evidence the caller checks the metamodel under both versions.
     """
     m31: list[str] = []
-    m30: list[str] = []
     stack = [doc]
-    while stack and len(m31) < 3:
+    while stack and not m31:
         node = stack.pop()
         if isinstance(node, dict):
             mt = node.get("modelType")
             id_short = node.get("idShort")
             if isinstance(id_short, str) and "-" in id_short:
                 m31.append(f"idShort {id_short!r} with a hyphen")
-            spec = node.get("dataSpecification")
-            if isinstance(spec, dict):
-                for key in spec.get("keys") or ():
-                    value = key.get("value") if isinstance(key, dict) else None
-                    low = value.lower().rstrip("/") if isinstance(value, str) else ""
-                    if "dataspecificationiec61360" in low:
-                        if low.endswith("/3/0"):
-                            m30.append("IEC 61360 data specification template 3/0")
-                        elif low.endswith("/3/1"):
-                            m31.append("IEC 61360 data specification template 3/1")
             if mt in ("File", "Blob") and "contentType" not in node:
                 m31.append(f"{mt} without contentType")
             elif mt == "Entity" and "entityType" not in node:
@@ -173,13 +169,9 @@ def detect_json_version(doc: Any) -> tuple[str, str]:
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list)))
-    if m31 and not m30:
-        return V31, f"3.1 detected from content ({m31[0]})"
-    if m30 and not m31:
-        return V30, f"3.0 detected from content ({m30[0]})"
-    if m30 and m31:
-        return V31, f"content mixes 3.0 ({m30[0]}) and 3.1 ({m31[0]}) markers; assuming 3.1"
-    return V31, "no version-specific content; JSON assumed to be 3.1 (use --spec-version to force 3.0)"
+    if m31:
+        return V31, f"3.1 detected from content ({m31[0]}, allowed in 3.1 only)"
+    return None, "no version evidence in the content (JSON carries no version)"
 
 
 _PROLOG_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -139,10 +139,10 @@ def _candidate_models(sm: dict[str, Any], base_iri: str | None) -> set[tuple[str
     return by_sem if len(by_sem) == 1 else set()
 
 
-@functools.lru_cache(maxsize=64)
 IDTA_REPRODUCTION_PREFIX = "idta-"  # models reproducing published IDTA templates: third parties fill them
 
 
+@functools.lru_cache(maxsize=64)
 def _model_templates(name: str, version: str, base_iri: str | None) -> tuple[TSubmodel, ...]:
     from ..spec import load_model
 
