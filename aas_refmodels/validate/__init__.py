@@ -262,8 +262,12 @@ def _decide_version(run: _Run, first: int, layers_before: dict[Layer, LayerResul
     """No version evidence: the metamodel checks run under 3.0 as well; the report takes the version under
     which the file is valid (3.1 when valid under both or neither) and names the other verdict."""
     errors31 = _metamodel_errors(run.findings[first:])
+    t0 = time.perf_counter()
     findings30 = _deep(depth, _metamodel_findings, doc, V30, file)
     errors30 = _metamodel_errors(findings30)
+    layer = run.layers.get(Layer.METAMODEL)
+    if layer is not None and layer.seconds is not None:  # the 3.0 pass is part of the metamodel layer's time
+        run.layers[Layer.METAMODEL] = dataclasses.replace(layer, seconds=layer.seconds + time.perf_counter() - t0)
     base = run.version_reason or ""
     if errors31 and not errors30:
         del run.findings[first:]

@@ -40,12 +40,12 @@ def from_jsonable(doc: Any, version: str, file: str | None) -> tuple[Any, Findin
         return None, finding("SER007", ModelPath("Environment"), "nesting too deep to deserialize", version,
                              location=SourceLocation(file))
     except (ValueError, TypeError):  # aas-core decodes Blob values with base64 outside its own exceptions
-        parts = _bad_blob(doc)
-        if parts is None:
+        blob = _bad_blob(doc)
+        if blob is None:
             raise
-        return None, finding("SER004", _paths.model_path(doc, [*parts, "value"]),
+        return None, finding("SER004", _paths.model_path(doc, [*blob, "value"]),
                              "found a Blob value that is not base64, expected base64-encoded bytes", version,
-                             location=SourceLocation(file, pointer=_paths.join_pointer([*parts, "value"])))
+                             location=SourceLocation(file, pointer=_paths.join_pointer([*blob, "value"])))
 
 
 _PY_TYPES = {"list": "an array", "dict": "an object", "int": "a number", "float": "a number", "bool": "a boolean",

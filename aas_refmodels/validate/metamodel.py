@@ -279,15 +279,16 @@ def _resolve_keys(node: dict[str, Any], keys: list[Any]) -> str | None:
         if not isinstance(cur, dict):
             return None  # a malformed element (reported by the schema / deserialize layers)
         mt = _str(cur.get("modelType"))
+        children: list[Any]
         if mt == "SubmodelElementList":
-            children = cur.get("value") if isinstance(cur.get("value"), list) else []
+            children = cur["value"] if isinstance(cur.get("value"), list) else []
             if not (isinstance(kval, str) and kval.isascii() and kval.isdigit() and int(kval) < len(children)):
                 return f"found index {kval!r} after {'.'.join(walked) or 'the list'}, which has {len(children)} items"
             cur = children[int(kval)]
         else:
             attr = "submodelElements" if mt == "Submodel" else _CHILD_ATTRS.get(mt) if mt else None
-            children = cur.get(attr) if attr else None
-            children = children if isinstance(children, list) else []
+            found = cur.get(attr) if attr else None
+            children = found if isinstance(found, list) else []
             if mt == "Operation":
                 children = [v.get("value") for var in ("inputVariables", "outputVariables", "inoutputVariables")
                             for v in (cur[var] if isinstance(cur.get(var), list) else []) if isinstance(v, dict)]

@@ -265,3 +265,14 @@ def test_own_rule_states_its_basis_and_unfounded_ones_are_warnings(code):
     assert res.exit_code == 0 and rule.explanation in res.output
     if "No constraint of IDTA-01001 requires this" in rule.explanation:
         assert rule.severity is Severity.WARNING
+
+
+@pytest.mark.parametrize("bad", [5, ["en"], None, {"en": 1}])
+def test_language_of_wrong_type_in_an_element_matched_to_a_reference_model(bad, schema_dir):
+    doc = json.loads(emitted("machining", "instance", "3.1", "json"))
+    sm = doc["submodels"][0]
+    sm["submodelElements"][0]["displayName"][0]["language"] = bad
+    sm["displayName"][0]["language"] = bad
+    report = validate(dumps(doc), schema_dir=schema_dir)
+    assert report.layer("template").status == "run" and not report.ok and report.failure is None
+    assert {"SER004", "SCH102"} & set(report.codes)
