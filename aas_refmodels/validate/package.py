@@ -187,7 +187,7 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
         return
     run.ran(Layer.PACKAGE, t0)
 
-    from . import validate_document
+    from . import _Guard, validate_document
     for spec in sorted(set(spec_parts)):
         data_part = read(spec)
         if data_part is None:
@@ -201,10 +201,12 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
             continue
         doc = validate_document(run, data_part, fmt, f"{run.label}!/{spec}")
         if doc is not None:
-            for path, value in _file_targets(doc):
-                part_name = _package_part(value)
-                if part_name is not None and part_name not in names and part_name not in refused:
-                    _add(run, "PKG008", f"found File value {value!r}, which is not a part of the package", None, path)
+            with _Guard(run, Layer.PACKAGE, f"{run.label}!/{spec}"):
+                for path, value in _file_targets(doc):
+                    part_name = _package_part(value)
+                    if part_name is not None and part_name not in names and part_name not in refused:
+                        _add(run, "PKG008", f"found File value {value!r}, which is not a part of the package", None,
+                             path)
     zf.close()
 
 
@@ -252,7 +254,10 @@ def _resolve(base_dir: str, target: str) -> str:
 
 def _package_part(value: str) -> str | None:
     """The part name a File value points to, or None for external URIs."""
-    parsed = urlparse(value)
+    try:
+        parsed = urlparse(value)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: not a package part (the metamodel layer judges the value)
+        return None
     if parsed.scheme and len(parsed.scheme) > 1 and parsed.scheme not in ("file",):
         return None
     path = unquote(parsed.path if parsed.scheme else value)
@@ -264,14 +269,17 @@ def _package_part(value: str) -> str | None:
 def _file_targets(doc: Any) -> list[tuple[ModelPath, str]]:
     from . import _paths
     out = []
-    for si, sm in enumerate(doc.get("submodels") or []):
+    submodels = doc.get("submodels") if isinstance(doc, dict) else None
+    for si, sm in enumerate(submodels if isinstance(submodels, list) else []):
         if not isinstance(sm, dict):
             continue
         for el, parts, _ in iter_elements(sm, ["submodels", si]):
             if el.get("modelType") == "File" and isinstance(el.get("value"), str) and el["value"]:
                 out.append((_paths.model_path(doc, [*parts, "value"]), el["value"]))
-    for ai, aas in enumerate(doc.get("assetAdministrationShells") or []):
-        thumb = ((aas or {}).get("assetInformation") or {}).get("defaultThumbnail") if isinstance(aas, dict) else None
+    shells = doc.get("assetAdministrationShells") if isinstance(doc, dict) else None
+    for ai, aas in enumerate(shells if isinstance(shells, list) else []):
+        info = aas.get("assetInformation") if isinstance(aas, dict) else None
+        thumb = info.get("defaultThumbnail") if isinstance(info, dict) else None
         if isinstance(thumb, dict) and isinstance(thumb.get("path"), str) and thumb["path"]:
             out.append((_paths.model_path(doc, ["assetAdministrationShells", ai, "assetInformation",
                                                 "defaultThumbnail", "path"]), thumb["path"]))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from foundation_models import emitted
-from make_corpus import base_env
+from make_corpus import base_env, good_parts, package
 
 from aas_refmodels.cli.validate_cmds import validate_cmd
 from aas_refmodels.validate import _read, validate
@@ -96,8 +96,14 @@ def aas_core_rejects(data: bytes, version: str) -> bool | None:
 
 
 def run_case(data: bytes, tmp_path: Any, schema_dir: Any, i: int) -> None:
-    path = tmp_path / f"mutant-{i}.json"
-    path.write_bytes(data)
+    """Every fourth mutant goes into an AASX package as its spec part."""
+    path = tmp_path / f"mutant-{i}.{'aasx' if i % 4 == 3 else 'json'}"
+    if i % 4 == 3:
+        parts = good_parts()
+        parts["aasx/data.json"] = data
+        path.write_bytes(package(parts))
+    else:
+        path.write_bytes(data)
     res = CliRunner().invoke(validate_cmd, [str(path), "--format", "json", "--max-depth", "1000",
                                             "--schema-dir", str(schema_dir)])
     assert res.exception is None or isinstance(res.exception, SystemExit), (i, repr(res.exception))
@@ -111,7 +117,7 @@ def run_case(data: bytes, tmp_path: Any, schema_dir: Any, i: int) -> None:
         rejects = aas_core_rejects(data, report["version"])
         if rejects:
             assert not report["ok"], (i, "aas-core rejects it, aasref says ok", report["versionReason"])
-    r = validate(data, schema_dir=schema_dir, limits=_read.Limits(max_depth=1000))
+    r = validate(path, schema_dir=schema_dir, limits=_read.Limits(max_depth=1000))
     for fmt in FORMATS:
         render([r], fmt).encode("utf-8")
 
