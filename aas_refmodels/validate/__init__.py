@@ -222,6 +222,8 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             evidence, run.version_reason = _read.json_version_evidence(doc)
             run.version = evidence or V31
             both = evidence is None and Layer.METAMODEL in opts.layers
+            if evidence is None and not both:
+                run.version_reason += "; 3.1 assumed (the metamodel layer, which would decide, is not selected)"
     else:
         tree, depth, problem = _read.parse_xml_depth(data, opts.limits)
         if problem is None:
