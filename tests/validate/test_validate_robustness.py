@@ -276,3 +276,12 @@ def test_language_of_wrong_type_in_an_element_matched_to_a_reference_model(bad, 
     report = validate(dumps(doc), schema_dir=schema_dir)
     assert report.layer("template").status == "run" and not report.ok and report.failure is None
     assert {"SER004", "SCH102"} & set(report.codes)
+
+
+def test_pkg007_says_when_the_spec_relationship_is_external(schema_dir):
+    parts = good_parts()
+    parts["aasx/_rels/aasx-origin.rels"] = rels((NEW + "aas-spec", "/aasx/data.json")).replace(
+        b'Id="r0"', b'Id="r0" TargetMode="External"')
+    report = validate(package(parts), schema_dir=schema_dir)
+    pkg007 = next(f for f in report.findings if f.code == "PKG007")
+    assert 'TargetMode="External"' in pkg007.message
