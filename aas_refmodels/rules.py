@@ -118,7 +118,32 @@ _add(_r("AASc-3a-002", "an IEC 61360 preferredName is given at least in English"
 _add(_r("AASc-002", "an IEC 61360 preferredName is given at least in English", _M, _PART3A,
         versions=frozenset({V31})))
 
-# metamodel requirements without a constraint id, and what the peers miss
+# metamodel requirements without a constraint id, and what the peers miss. Every one states what it rests on
+# (``aasref explain``); a rule that rests on no normative text is a warning by default.
+_NO_NORM = " No constraint of IDTA-01001 requires this, so it is a warning by default (--fail-on warning makes it fail)."
+_BASIS = {
+    "MM001": "IDTA-01001 Property/Range: value, min and max are of the data type given by valueType "
+             "(DataTypeDefXsd, XML Schema 1.1 Part 2 lexical spaces); aas-core's invariant 'value must be "
+             "consistent with the value type'. xs:anyURI is checked by aasref (RFC 3987 IRI reference syntax, "
+             "as the XSD anyURI pattern) because aas-core3.1 1.0.0 rejects valid ones.",
+    "MM002": "IDTA-01001 primitive data types (NonEmptyString, Identifier, ContentType, DateTimeUtc, …): length "
+             "limits, patterns and formats of the metamodel; aas-core's invariants of those types.",
+    "MM003": "IDTA-01001 LangString: language is a BCP 47 language tag (RFC 5646); aas-core's invariant.",
+    "MM004": "IDTA-01001 MultiLanguageTextType/NameType: at most one string per language; aas-core's invariant.",
+    "MM010": "IDTA-01001 Identifiable/id: 'the globally unique identification of the element' - two "
+             "Identifiables of one environment with the same id contradict it.",
+    "MM011": "IDTA-01001 ModelReference: keys form a path that 'gives unique access to an element'. That a "
+             "reference into an Identifiable of the same environment resolves there is a consistency check of "
+             "aasref, not a numbered constraint." + _NO_NORM + " A semanticId that names a ConceptDescription "
+             "of the file with a wrong key type (e.g. Submodel) is reported with the reference that is meant.",
+    "MM012": "A ModelReference to an Identifiable absent from the environment may be resolved by a registry or "
+             "repository elsewhere; aasref points it out." + _NO_NORM,
+    "MM013": "A semanticId naming a ConceptDescription that is not in the environment may be resolved "
+             "elsewhere; aasref points it out." + _NO_NORM,
+    "MM014": "IDTA-01001 SMT qualifiers (SMT/Cardinality, …) describe templates (IDTA SMT specification); on "
+             "an instance they are left-overs of the template." + _NO_NORM,
+    "MM015": "Any other invariant of the metamodel that aas-core verifies (its message quotes the rule).",
+}
 for _code, _title, _sev, _clause in [
     ("MM001", "a value (Property.value, Range.min/max, …) is consistent with its valueType", Severity.ERROR,
      "Property/Range valueType"),
@@ -127,7 +152,7 @@ for _code, _title, _sev, _clause in [
     ("MM003", "language tags are BCP 47 language tags", Severity.ERROR, "LangStringSet/language"),
     ("MM004", "a LangStringSet has at most one string per language", Severity.ERROR, "LangStringSet"),
     ("MM010", "Identifiable ids are unique across the environment", Severity.ERROR, "Identifiable/id"),
-    ("MM011", "a ModelReference into an Identifiable of the environment resolves to an element", Severity.ERROR,
+    ("MM011", "a ModelReference into an Identifiable of the environment resolves to an element", Severity.WARNING,
      "ModelReference"),
     ("MM012", "a ModelReference points to an Identifiable present in the environment", Severity.WARNING,
      "ModelReference"),
@@ -137,7 +162,7 @@ for _code, _title, _sev, _clause in [
      "SMT qualifiers (IDTA-01001 Annex)"),
     ("MM015", "other metamodel invariant reported by aas-core", Severity.ERROR, "metamodel invariant"),
 ]:
-    _add(_r(_code, _title, _M, _PART1, clause=_clause, severity=_sev))
+    _add(_r(_code, _title, _M, _PART1, clause=_clause, severity=_sev, explanation=_BASIS[_code]))
 
 for _code, _title, _clause in [
     ("SCH101", "a required property is missing", "required"),
@@ -163,27 +188,44 @@ for _code, _title, _clause in [
     ("SER005", "a strict basyx read rejects the document (the file will not load in basyx-based tools)", "mapping"),
     ("SER006", "the XML document contains a DTD or entity declaration (refused for safety)", "XML DTD"),
     ("SER007", "the input exceeds a safety limit (size or nesting depth)", "limits"),
+    ("SER008", "the input is not a regular file (FIFO, device, socket): refused unread", "input"),
 ]:
     _add(_r(_code, _title, _D, _SERDOC, clause=_clause,
             severity=Severity.WARNING if _code == "SER005" else Severity.ERROR,
             explanation=_SER005 if _code == "SER005" else ""))
 
 _OPC = {V30: "ECMA-376-2 / IDTA-01005-3-0", V31: "ECMA-376-2 / IDTA-01005-3-1"}
-for _code, _title, _sev, _doc in [
-    ("PKG001", "the AASX file is not a readable ZIP archive (truncated or corrupt)", Severity.ERROR, _OPC),
-    ("PKG002", "the archive exceeds a safety limit (size, compression ratio or entry count)", Severity.ERROR, _OPC),
-    ("PKG003", "a part name is absolute, escapes the package or is not a valid part name", Severity.ERROR, _OPC),
-    ("PKG004", "[Content_Types].xml is missing or invalid", Severity.ERROR, _OPC),
-    ("PKG005", "the package relationships (_rels/.rels) are missing or invalid", Severity.ERROR, _OPC),
-    ("PKG006", "the aasx-origin relationship or the origin part is missing", Severity.ERROR, _PART5),
+for _code, _title, _sev, _doc, _clause, _basis in [
+    ("PKG001", "the AASX file is not a readable ZIP archive (truncated or corrupt)", Severity.ERROR, _OPC,
+     "ECMA-376-2 Annex C (ZIP)", "An OPC package is a ZIP archive (ECMA-376-2 Annex C); IDTA-01005 builds AASX "
+     "on OPC."),
+    ("PKG002", "the archive exceeds a safety limit (size, compression ratio or entry count)", Severity.ERROR, _OPC,
+     "limits", "Not a rule of the standard: aasref's own safety limits against zip bombs (Limits, "
+     "--max-zip-size, --max-zip-ratio). An error because the package is not read at all."),
+    ("PKG003", "a part name is absolute, escapes the package or is not a valid part name", Severity.ERROR, _OPC,
+     "ECMA-376-2 §6.2.2 part names", "ECMA-376-2 part-name grammar (§6.2.2): segments without '..', no "
+     "backslashes, no drive letters."),
+    ("PKG004", "[Content_Types].xml is missing or invalid", Severity.ERROR, _OPC, "ECMA-376-2 §10.1.2",
+     "ECMA-376-2 §10.1.2: every package has a Content Types stream."),
+    ("PKG005", "the package relationships (_rels/.rels) are missing or invalid", Severity.ERROR, _OPC,
+     "ECMA-376-2 §9.3", "ECMA-376-2 §9.3 relationships parts; IDTA-01005 reaches the AAS parts through them."),
+    ("PKG006", "the aasx-origin relationship or the origin part is missing", Severity.ERROR, _PART5, "aasx-origin",
+     "IDTA-01005 (AASX package structure): the package relationships include one of type "
+     "http://admin-shell.io/aasx/relationships/aasx-origin with an internal target, the origin part."),
     ("PKG007", "no readable AAS spec part (aas-spec relationship target missing or of unknown type)",
-     Severity.ERROR, _PART5),
-    ("PKG008", "a File element refers to a package part that is missing", Severity.ERROR, _PART5),
-    ("PKG009", "the thumbnail relationship points to a missing part", Severity.ERROR, _OPC),
+     Severity.ERROR, _PART5, "aas-spec", "IDTA-01005: the origin part's relationships of type "
+     "http://admin-shell.io/aasx/relationships/aas-spec point to the AAS environment parts (JSON or XML)."),
+    ("PKG008", "a File element refers to a package part that is missing", Severity.ERROR, _PART5,
+     "aas-suppl", "IDTA-01005: a File value that is a package-relative path names a supplementary part of "
+     "the package; a missing part makes the File element's content unavailable."),
+    ("PKG009", "the thumbnail relationship points to a missing part", Severity.ERROR, _OPC,
+     "ECMA-376-2 §9.3 / thumbnail", "ECMA-376-2: an internal relationship targets a part of the package; "
+     "the AASX thumbnail relationship is the OPC package thumbnail."),
     ("PKG010", "the relationship type uses the legacy namespace http://www.admin-shell.io/aasx/",
-     Severity.WARNING, _PART5),
+     Severity.WARNING, _PART5, "aasx-origin", "IDTA-01005 names the relationship types in "
+     "http://admin-shell.io/aasx/; the legacy www. form is read by common tools, hence a warning."),
 ]:
-    _add(_r(_code, _title, _P, _doc, clause=None, severity=_sev))
+    _add(_r(_code, _title, _P, _doc, clause=_clause, severity=_sev, explanation=_basis))
 
 _TPLDOC = {V30: "template", V31: "template"}
 for _code, _title, _sev in [
@@ -202,7 +244,10 @@ for _code, _title, _sev in [
     _add(_r(_code, _title, _T, _TPLDOC, severity=_sev,
             clause="SMT/Cardinality" if _code in ("TPL001", "TPL002", "TPL007") else None))
 
-_add(_r("REF001", "a Range has min not greater than max", _M, {V30: "aasref", V31: "aasref"}, clause="Range"))
+_add(_r("REF001", "a Range has min not greater than max", _M, {V30: "aasref", V31: "aasref"}, clause="Range",
+        severity=Severity.WARNING,
+        explanation="IDTA-01001 Range has min and max but no constraint relating them; a range with min above "
+                    "max is empty, almost surely a mistake." + _NO_NORM))
 
 
 def get(code: str) -> Rule:

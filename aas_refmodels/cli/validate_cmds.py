@@ -101,7 +101,8 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     kwargs = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
               "reference_models": not no_reference_models, "limits": limits}
     files = batch.collect(paths)
-    stdin = sys.stdin.buffer.read() if "-" in files else None
+    from ..validate import read_limited
+    stdin = read_limited(sys.stdin.buffer, limits) if "-" in files else None  # bounded: `- < /dev/zero` ends
     show_progress = not quiet and len(files) > 1 and _stderr_is_terminal()
     reports = []
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import stat
 import sys
 import time
 import types
@@ -22,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, Layer, LayerResult, ModelPath, Report, SourceLocation
+from ..findings import Finding, Layer, LayerResult, ModelPath, Report, Severity, SourceLocation
 from . import _read
 from ._make import finding
 from ._read import Limits
 
-__all__ = ["Limits", "Options", "validate", "validate_bytes"]
+__all__ = ["Limits", "Options", "read_limited", "validate", "validate_bytes"]
 
 V30, V31 = _read.V30, _read.V31
 
@@ -42,6 +43,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     layers: frozenset[Layer] = frozenset(Layer)
     basyx: bool = True                        # strict basyx read in the deserialize layer (3.1)
+    version_evidence: tuple[str, str] | None = None  # (version, reason) known from outside the content
 
 
 def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | os.PathLike[str] | None = None,
@@ -58,16 +60,19 @@ def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | 
         path = Path(source)
         label = name or str(source)
         try:
-            size = path.stat().st_size
+            st = path.stat()  # follows symlinks: a link to /dev/zero is a character device
         except OSError as exc:
             return _unreadable(label, f"cannot read the file: {exc.strerror or exc}")
-        if size > opts.limits.max_file_bytes:
-            return Report(label, (finding("SER007", ModelPath("Environment"),
-                                          f"found {size} bytes, expected at most {opts.limits.max_file_bytes} "
-                                          "(Limits.max_file_bytes)", None, location=SourceLocation(label)),),
-                          (_skip(Layer.SCHEMA, "input too large"),))
+        if not stat.S_ISREG(st.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            return _refused(label, "SER008", f"found {kind}, expected a regular file (never opened: it could "
+                                             "block or never end)")
+        if st.st_size > opts.limits.max_file_bytes:
+            return _refused(label, "SER007", f"found {st.st_size} bytes, expected at most "
+                                             f"{opts.limits.max_file_bytes} (Limits.max_file_bytes)")
         try:
-            data = path.read_bytes()
+            with path.open("rb") as fh:  # the limit holds while reading too (the file may grow meanwhile)
+                data = fh.read(opts.limits.max_file_bytes + 1)
         except OSError as exc:
             return _unreadable(label, f"cannot read the file: {exc.strerror or exc}")
         return validate_bytes(data, label, opts)
@@ -76,7 +81,24 @@ def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | 
     objects = getattr(source, "objects", None)
     if callable(objects):  # a BuiltModel of aas_refmodels.build (duck-typed: validate does not import build)
         source = objects()
+    if spec_version is None:  # basyx-python-sdk 2.x objects are metamodel 3.1
+        opts = dataclasses.replace(opts, version_evidence=(V31, "3.1: basyx-python-sdk objects (metamodel 3.1)"))
     return validate_bytes(_serialize_basyx(source), name or "<objects>", opts)
+
+
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+               stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+def _refused(label: str, code: str, message: str) -> Report:
+    """An input refused before reading: one finding, every layer skipped."""
+    return Report(label, (finding(code, ModelPath("Environment"), message, None, location=SourceLocation(label)),),
+                  tuple(_skip(layer, "the input was refused") for layer in Layer))
+
+
+def read_limited(stream: Any, limits: Limits | None = None) -> bytes:
+    """At most ``max_file_bytes + 1`` bytes of a binary stream (stdin): enough to tell that it is too big."""
+    return bytes(stream.read((limits or Limits()).max_file_bytes + 1))
 
 
 def _unreadable(label: str, message: str) -> Report:
@@ -180,7 +202,6 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
 
     Returns the jsonable environment (or None) so that the package layer can check File targets.
     """
-    from . import deserialize, metamodel, schema
 
     opts = run.opts
     text, problem = _read.decode_utf8(data)
@@ -190,19 +211,26 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         return None
     assert text is not None
     if fmt == "json":
-        doc, problem = _read.load_json(text, opts.limits)
+        doc, depth, problem = _read.load_json_depth(text, opts.limits)
         if problem is None:
             problem = _read.check_environment(doc)
         if problem:
             run.problem(problem, file)
             _skip_rest(run, "the input is not an AAS environment")
             return None
+        both = False
         if opts.spec_version:
             run.version, run.version_reason = opts.spec_version, f"{opts.spec_version} forced (--spec-version)"
+        elif opts.version_evidence:
+            run.version, run.version_reason = opts.version_evidence
         else:
-            run.version, run.version_reason = _read.detect_json_version(doc)
+            evidence, run.version_reason = _read.json_version_evidence(doc)
+            run.version = evidence or V31
+            both = evidence is None and Layer.METAMODEL in opts.layers
+            if evidence is None and not both:
+                run.version_reason += "; 3.1 assumed (the metamodel layer, which would decide, is not selected)"
     else:
-        tree, problem = _read.parse_xml(data, opts.limits)
+        tree, depth, problem = _read.parse_xml_depth(data, opts.limits)
         if problem is None:
             version, problem = _read.xml_version(tree)
         if problem:
@@ -214,22 +242,149 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
                 f"{opts.spec_version} forced (--spec-version); the XML namespace says {version}")
         else:
             run.version, run.version_reason = version, f"{version} from the XML namespace"
+    assert run.version is not None
+    if fmt == "xml":
+        return _deep(depth, _layers, run, data, text, fmt, file, None, tree)
+    first = len(run.findings)
+    layers_before = dict(run.layers)
+    result = _deep(depth, _layers, run, data, text, fmt, file, doc, None)
+    if both:
+        _decide_version(run, first, layers_before, depth, data, text, file, doc)
+    return result
+
+
+def _metamodel_errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR and f.layer in (Layer.DESERIALIZE, Layer.METAMODEL)
+            and f.code != "SER005"]
+
+
+def _tally(findings: Iterable[Finding]) -> str:
+    import collections
+    counts = collections.Counter(f.code for f in findings)
+    return ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _decide_version(run: _Run, first: int, layers_before: dict[Layer, LayerResult], depth: int, data: bytes,
+                    text: str, file: str, doc: Any) -> None:
+    """No version evidence: the metamodel checks run under 3.0 as well; the report takes the version under
+    which the file is valid (3.1 when valid under both or neither) and names the other verdict."""
+    errors31 = _metamodel_errors(run.findings[first:])
+    t0 = time.perf_counter()
+    findings30 = _deep(depth, _metamodel_findings, doc, V30, file)
+    errors30 = _metamodel_errors(findings30)
+    layer = run.layers.get(Layer.METAMODEL)
+    if layer is not None and layer.seconds is not None:  # the 3.0 pass is part of the metamodel layer's time
+        run.layers[Layer.METAMODEL] = dataclasses.replace(layer, seconds=layer.seconds + time.perf_counter() - t0)
+    base = run.version_reason or ""
+    if errors31 and not errors30:
+        del run.findings[first:]
+        run.layers.clear()
+        run.layers.update(layers_before)
+        run.version = V30
+        _deep(depth, _layers, run, data, text, "json", file, doc, None)
+        run.version_reason = f"{base}; valid as 3.0; as 3.1: {_tally(errors31)}"
+    elif not errors31:
+        run.version_reason = f"{base}; valid as 3.1; " + (f"as 3.0: {_tally(errors30)}" if errors30
+                                                           else "also valid as 3.0")
+    else:
+        run.version_reason = (f"{base}; invalid as 3.1 and as 3.0 (as 3.0: {_tally(errors30)}); "
+                              "reported as 3.1")
+
+
+def _metamodel_findings(doc: Any, version: str, file: str) -> list[Finding]:
+    """Deserialize (aas-core) and metamodel verification of ``doc`` under ``version``: the findings only."""
+    from . import deserialize, metamodel
+    try:
+        env, found, remap = deserialize.from_jsonable_pruned(doc, version, file)
+        if env is not None:
+            found += metamodel.verify(env, version, doc, file, remap=remap if found else None)
+        return found
+    except Exception:  # the main run under 3.1 has reported what breaks; no verdict under 3.0
+        return [finding("SER004", ModelPath("Environment"), "cannot be read as 3.0", V30)]
+
+
+_SHALLOW = 60          # nesting the default recursion limit always handles
+_FRAMES_PER_LEVEL = 30  # generous bound of Python frames per nesting level in any layer (measured: < 12)
+
+
+def _deep(depth: int, fn: Any, *args: Any) -> Any:
+    """``fn(*args)``, in a thread with a big stack and a raised recursion limit when the input is deeply nested.
+
+    The layers (official-schema check, aas-core, basyx) recurse per nesting level; ``--max-depth`` allows
+    more levels than the default recursion limit covers.
+    """
+    if depth <= _SHALLOW:
+        return fn(*args)
+    import threading
+    result: list[Any] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(fn(*args))
+        except BaseException as exc:  # re-raised in the calling thread
+            error.append(exc)
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, depth * _FRAMES_PER_LEVEL + 2000))
+    try:
+        threading.stack_size(min(1024, 64 + depth // 4) * 1024 * 1024)
+        thread = threading.Thread(target=target, name="aasref-validate-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if error:
+        raise error[0]
+    return result[0] if result else None
+
+
+class _Guard:
+    """A layer that breaks on the input reports a finding, never "could not run" (the input is at fault)."""
+
+    def __init__(self, run: _Run, layer: Layer, file: str) -> None:
+        self.run, self.layer, self.file = run, layer, file
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        from ..errors import AasRefModelsError
+        if exc is None or not isinstance(exc, Exception) or isinstance(exc, AasRefModelsError):
+            return False
+        if isinstance(exc, RecursionError):
+            code, message = "SER007", f"nesting too deep for the {self.layer} layer; it stopped"
+        else:
+            code, message = "SER004", (f"the {self.layer} layer stopped at a part of the document of an "
+                                       f"unexpected form ({type(exc).__name__}); fix the findings above it first")
+        self.run.findings.append(finding(code, ModelPath("Environment"), message, self.run.version,
+                                         location=SourceLocation(self.file)))
+        self.run.layers.setdefault(self.layer, LayerResult(self.layer, "run", "stopped early"))
+        return True
+
+
+def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tree: Any) -> Any:
+    from . import deserialize, metamodel, schema
+
+    opts = run.opts
     version = run.version
     assert version is not None
 
     # schema
     if run.wanted(Layer.SCHEMA):
         t0 = time.perf_counter()
-        schema_dir = schema.resolve_schema_dir(opts.schema_dir)
-        path, reason = schema.schema_file(schema_dir, version, "aas.json" if fmt == "json" else "AAS.xsd")
-        if path is None:
-            run.skip(Layer.SCHEMA, reason or "no schema", incomplete=True)
-        else:
-            if fmt == "json":
-                run.findings += schema.check_json(doc, path, version, file)
+        with _Guard(run, Layer.SCHEMA, file):
+            schema_dir = schema.resolve_schema_dir(opts.schema_dir)
+            path, reason = schema.schema_file(schema_dir, version, "aas.json" if fmt == "json" else "AAS.xsd")
+            if path is None:
+                run.skip(Layer.SCHEMA, reason or "no schema", incomplete=True)
             else:
-                run.findings += schema.check_xml(tree, path, version, file)
-            run.ran(Layer.SCHEMA, t0)
+                if fmt == "json":
+                    run.findings += schema.check_json(doc, path, version, file)
+                else:
+                    run.findings += schema.check_xml(tree, path, version, file)
+                run.ran(Layer.SCHEMA, t0)
 
     # deserialize
     env = None
@@ -237,19 +392,23 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
     remap = None
     if run.wanted(Layer.DESERIALIZE):
         t0 = time.perf_counter()
-        if fmt == "json":
-            env, found, remap = deserialize.from_jsonable_pruned(doc, version, file)
-            run.findings += found
-            pruned = env is not None and bool(found)
-        else:
-            env, f = deserialize.from_xml(text, version, file)
-            if f:
-                run.findings.append(f)
-        if version == V31 and opts.basyx:
-            run.findings += deserialize.basyx_read(text if fmt == "json" else data, fmt, version, file)
+        with _Guard(run, Layer.DESERIALIZE, file):
+            if fmt == "json":
+                env, found, remap = deserialize.from_jsonable_pruned(doc, version, file)
+                run.findings += found
+                pruned = env is not None and bool(found)
+            else:
+                env, f = deserialize.from_xml(text, version, file)
+                if f:
+                    run.findings.append(f)
+        with _Guard(run, Layer.DESERIALIZE, file):
+            if version == V31 and opts.basyx:
+                run.findings += deserialize.basyx_read(text if fmt == "json" else data, fmt, version, file)
         run.ran(Layer.DESERIALIZE, t0)
     if fmt == "xml":
-        doc = _to_jsonable(env, version) if env is not None else None
+        doc = None
+        with _Guard(run, Layer.DESERIALIZE, file):
+            doc = _to_jsonable(env, version) if env is not None else None
     first_new = len(run.findings)
 
     # metamodel
@@ -258,15 +417,16 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         if env is None and Layer.DESERIALIZE in opts.layers:
             run.skip(Layer.METAMODEL, "deserialization failed")
         else:
-            if env is None:
-                env, _ = deserialize.from_jsonable(doc, version, file) if doc is not None else (None, None)
-            if env is not None:
-                run.findings += metamodel.verify(env, version, doc, file, remap=remap if pruned else None)
-            if doc is not None:
-                run.findings += metamodel.own_checks(doc, version, file)
+            with _Guard(run, Layer.METAMODEL, file):
+                if env is None:
+                    env, _ = deserialize.from_jsonable(doc, version, file) if doc is not None else (None, None)
+                if env is not None:
+                    run.findings += metamodel.verify(env, version, doc, file, remap=remap if pruned else None)
+            with _Guard(run, Layer.METAMODEL, file):
+                if doc is not None:
+                    run.findings += metamodel.own_checks(doc, version, file)
             run.ran(Layer.METAMODEL, t0)
     env = None
-    _drop_redundant_basyx(run)
 
     # template
     if run.wanted(Layer.TEMPLATE):
@@ -279,13 +439,15 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             except ImportError:
                 run.skip(Layer.TEMPLATE, "template conformance not available", incomplete=True)
             else:
-                reason = conformance.check(run, doc, version, file)
-                if reason:
-                    run.skip(Layer.TEMPLATE, reason)
-                else:
-                    run.ran(Layer.TEMPLATE, t0)
+                with _Guard(run, Layer.TEMPLATE, file):
+                    reason = conformance.check(run, doc, version, file)
+                    if reason:
+                        run.skip(Layer.TEMPLATE, reason)
+                    else:
+                        run.ran(Layer.TEMPLATE, t0)
     if fmt == "xml":
         _pointers_to_lines(run, first_new, tree, file)
+    _drop_redundant_basyx(run)
     return doc
 
 
@@ -321,13 +483,21 @@ def _xml_line(tree: Any, parts: list[Any]) -> int | None:
 
 
 def _drop_redundant_basyx(run: _Run) -> None:
-    """A basyx rejection that cites a constraint already reported precisely adds nothing: drop it."""
+    """SER005 never repeats what another layer reported.
+
+    basyx names no location, so its rejection of a document that another layer already rejects (an error
+    of the schema, deserialize or metamodel layer) cannot be told apart from a repetition: it is dropped,
+    as is a rejection citing only constraints already reported. What remains is news: the file is valid
+    for aas-core (and the schema) but will not load in basyx-based tools.
+    """
     codes = {f.code for f in run.findings}
+    rejected = any(f.severity is Severity.ERROR and f.code != "SER005"
+                   and f.layer in (Layer.SCHEMA, Layer.DESERIALIZE, Layer.METAMODEL) for f in run.findings)
     keep = []
     for f in run.findings:
         if f.code == "SER005":
             cited = set(f.details.get("constraints", ()))
-            if cited and cited <= codes:
+            if rejected or (cited and cited <= codes):
                 continue
         keep.append(f)
     run.findings[:] = keep

@@ -29,7 +29,7 @@ def split_pointer(pointer: str) -> list[str | int]:
     out: list[str | int] = []
     for raw in pointer.lstrip("/").split("/"):
         part = raw.replace("~1", "/").replace("~0", "~")
-        out.append(int(part) if part.isdigit() else part)
+        out.append(int(part) if part.isascii() and part.isdigit() else part)
     return out
 
 
@@ -59,6 +59,8 @@ def model_path(doc: Any, parts: Sequence[str | int]) -> ModelPath:
     while i < len(parts):
         key = parts[i]
         model_type = node.get("modelType") if isinstance(node, dict) else None
+        if not isinstance(model_type, str):
+            model_type = None
         if (not attr and isinstance(key, str) and i + 1 < len(parts) and isinstance(parts[i + 1], int)
                 and ((model_type, key) in _ELEMENT_CONTAINERS or (first == "submodels" and i == 2
                                                                    and key == "submodelElements"))):

@@ -65,17 +65,32 @@ def decode_utf8(data: bytes) -> tuple[str | None, Problem | None]:
                              line, col)
 
 
+def _parse_int(text: str) -> int | float:
+    """JSON integers; literals too long for ``int()`` (Python's 4,300-digit guard) become a float (``inf``).
+
+    AAS JSON carries no numbers at all (values are strings), so such a literal is reported by the schema
+    layer as a wrong type, never as a crash.
+    """
+    return int(text) if len(text) < 4000 else float(text)
+
+
 def load_json(text: str, limits: Limits) -> tuple[Any, Problem | None]:
+    doc, _depth_found, problem = load_json_depth(text, limits)
+    return doc, problem
+
+
+def load_json_depth(text: str, limits: Limits) -> tuple[Any, int, Problem | None]:
+    """(document, nesting depth, problem)."""
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
-        return None, Problem("SER001", f"not well-formed JSON: {exc.msg}", exc.lineno, exc.colno)
+        return None, 0, Problem("SER001", f"not well-formed JSON: {exc.msg}", exc.lineno, exc.colno)
     except RecursionError:
-        return None, Problem("SER007", f"JSON nesting deeper than the parser allows (limit {limits.max_depth})")
+        return None, 0, Problem("SER007", f"JSON nesting deeper than the parser allows (limit {limits.max_depth})")
     depth = json_depth(doc, limits.max_depth)
     if depth > limits.max_depth:
-        return None, Problem("SER007", f"JSON nesting depth exceeds the limit of {limits.max_depth}")
-    return doc, None
+        return None, depth, Problem("SER007", f"JSON nesting depth exceeds the limit of {limits.max_depth}")
+    return doc, depth, None
 
 
 def _depth(root: Any, children: Callable[[Any], Iterable[Any]], stop_after: int) -> int:
@@ -115,34 +130,30 @@ def check_environment(doc: Any) -> Problem | None:
 # ------------------------------------------------------------------------------------------ version detection
 
 def detect_json_version(doc: Any) -> tuple[str, str]:
-    """Metamodel version of a JSON environment from its content: (version, reason).
+    """Metamodel version of a JSON environment from its content: (version, reason); 3.1 without evidence."""
+    version, reason = json_version_evidence(doc)
+    return (version, reason) if version else (V31, reason)
 
-    Markers of 3.1: assetKind Role, idShorts with a hyphen, File/Blob without contentType, Entity without
-    entityType, relationships without first/second, ValueReferencePairs without valueId, ids over 2000
-    characters, the IEC 61360 template IRI ending in ``/3/1``. Marker of 3.0: that IRI ending in ``/3/0``.
-    One-character idShorts are *not* taken as a 3.0 marker: they are a frequent error in 3.1 files.
-    Without markers (or with both) 3.1 is assumed and the reason says so.
+
+def json_version_evidence(doc: Any) -> tuple[str | None, str]:
+    """(version or None, reason naming the evidence) of a JSON environment.
+
+    Only content that one version allows and the other does not counts as evidence. Of 3.1: assetKind Role,
+    idShorts with a hyphen, File/Blob without contentType, Entity without entityType, relationships without
+    first/second, ids over 2000 characters. The IEC 61360 data specification template IRI is *no* evidence:
+    V3.1 files published by the IDTA carry ``…/DataSpecificationIec61360/3/0`` as often as V3.0 files do, and
+    aasref writes ``…/3`` in both. One-character idShorts are no evidence of 3.0 either: they are a frequent
+    error in 3.1 files. Without evidence the caller checks the metamodel under both versions.
     """
     m31: list[str] = []
-    m30: list[str] = []
     stack = [doc]
-    while stack and len(m31) < 3:
+    while stack and not m31:
         node = stack.pop()
         if isinstance(node, dict):
             mt = node.get("modelType")
             id_short = node.get("idShort")
             if isinstance(id_short, str) and "-" in id_short:
                 m31.append(f"idShort {id_short!r} with a hyphen")
-            spec = node.get("dataSpecification")
-            if isinstance(spec, dict):
-                for key in spec.get("keys") or ():
-                    value = key.get("value") if isinstance(key, dict) else None
-                    low = value.lower().rstrip("/") if isinstance(value, str) else ""
-                    if "dataspecificationiec61360" in low:
-                        if low.endswith("/3/0"):
-                            m30.append("IEC 61360 data specification template 3/0")
-                        elif low.endswith("/3/1"):
-                            m31.append("IEC 61360 data specification template 3/1")
             if mt in ("File", "Blob") and "contentType" not in node:
                 m31.append(f"{mt} without contentType")
             elif mt == "Entity" and "entityType" not in node:
@@ -158,13 +169,9 @@ def detect_json_version(doc: Any) -> tuple[str, str]:
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list)))
-    if m31 and not m30:
-        return V31, f"3.1 detected from content ({m31[0]})"
-    if m30 and not m31:
-        return V30, f"3.0 detected from content ({m30[0]})"
-    if m30 and m31:
-        return V31, f"content mixes 3.0 ({m30[0]}) and 3.1 ({m31[0]}) markers; assuming 3.1"
-    return V31, "no version-specific content; JSON assumed to be 3.1 (use --spec-version to force 3.0)"
+    if m31:
+        return V31, f"3.1 detected from content ({m31[0]}, allowed in 3.1 only)"
+    return None, "no version evidence in the content (JSON carries no version)"
 
 
 _PROLOG_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -185,6 +192,22 @@ def safe_xml_parser(**extra: Any) -> Any:
 
 
 def parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
+    tree, _depth_found, problem = parse_xml_depth(data, limits)
+    return tree, problem
+
+
+def parse_xml_depth(data: bytes, limits: Limits) -> tuple[Any, int, Problem | None]:
+    """(tree, nesting depth, problem)."""
+    tree, problem = _parse_xml(data, limits)
+    if problem is not None:
+        return None, 0, problem
+    depth = _xml_depth(tree.getroot(), limits.max_depth)
+    if depth > limits.max_depth:
+        return None, depth, Problem("SER007", f"XML nesting depth exceeds the limit of {limits.max_depth}")
+    return tree, depth, None
+
+
+def _parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
     from lxml import etree
     if xml_has_dtd(data):
         return None, Problem("SER006", "found a DOCTYPE or ENTITY declaration, expected none "
@@ -201,10 +224,6 @@ def parse_xml(data: bytes, limits: Limits) -> tuple[Any, Problem | None]:
         return None, Problem("SER001", f"not well-formed XML: {exc}")
     if tree.docinfo.doctype:
         return None, Problem("SER006", "found a DOCTYPE declaration, expected none", 1, 1)
-    root = tree.getroot()
-    depth = _xml_depth(root, limits.max_depth)
-    if depth > limits.max_depth:
-        return None, Problem("SER007", f"XML nesting depth exceeds the limit of {limits.max_depth}")
     return tree, None
 
 

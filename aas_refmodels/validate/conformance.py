@@ -80,6 +80,7 @@ class TSubmodel:
     elements: list[TNode]
     ours: bool = False
     base_iri: str = ""
+    languages: bool = False         # en + ko required (our own models; not the IDTA templates we reproduce)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # TPL007 (template path, message)
 
 
@@ -128,14 +129,17 @@ def _raw_index(base_iri: str | None) -> tuple[tuple[str, str, str | None, frozen
 def _candidate_models(sm: dict[str, Any], base_iri: str | None) -> set[tuple[str, str]]:
     sem = _first_key(sm.get("semanticId"))
     adm: dict[str, Any] = sm["administration"] if isinstance(sm.get("administration"), dict) else {}
-    keys = {adm.get("templateId"), sm.get("id")} | {_first_key(r) for r in sm.get("supplementalSemanticIds") or ()}
-    keys.discard(None)
+    keys = {k for k in (adm.get("templateId"), sm.get("id"), *map(_first_key, _list(sm.get("supplementalSemanticIds"))))
+            if isinstance(k, str)}
     index = _raw_index(base_iri)
     by_id = {(n, v) for n, v, _s, ids in index if ids & keys}
     if by_id:
         return by_id
     by_sem = {(n, v) for n, v, s, _ids in index if sem and s == sem}
     return by_sem if len(by_sem) == 1 else set()
+
+
+IDTA_REPRODUCTION_PREFIX = "idta-"  # models reproducing published IDTA templates: third parties fill them
 
 
 @functools.lru_cache(maxsize=64)
@@ -147,7 +151,8 @@ def _model_templates(name: str, version: str, base_iri: str | None) -> tuple[TSu
     for sm in spec.submodels:
         ids = {sm.id} | ({sm.administration.template_id} if sm.administration.template_id else set())
         out.append(TSubmodel(f"aasref {spec.key}", sm.id_short, frozenset(ids), sm.semantic_id,
-                             [_from_spec(e, sm.id_short) for e in sm.elements], True, spec.base_iri))
+                             [_from_spec(e, sm.id_short) for e in sm.elements], True, spec.base_iri,
+                             languages=not name.startswith(IDTA_REPRODUCTION_PREFIX)))
     return tuple(out)
 
 
@@ -160,7 +165,7 @@ _CARD_VALUES = {"one": ONE, "zerotoone": ZERO_TO_ONE, "zerotomany": ZERO_TO_MANY
 
 
 def _cardinality(el: dict[str, Any], path: str, warnings: list[tuple[str, str]]) -> str:
-    for q in el.get("qualifiers") or ():
+    for q in _list(el.get("qualifiers")):
         if not isinstance(q, dict) or not isinstance(q.get("type"), str):
             continue
         qtype = q["type"]
@@ -182,22 +187,23 @@ def _cardinality(el: dict[str, Any], path: str, warnings: list[tuple[str, str]])
 def _first_key(ref: Any) -> str | None:
     if isinstance(ref, dict) and isinstance(ref.get("keys"), list) and ref["keys"]:
         k = ref["keys"][0]
-        return k.get("value") if isinstance(k, dict) else None
+        value = k.get("value") if isinstance(k, dict) else None
+        return value if isinstance(value, str) else None
     return None
 
 
 def _from_element(el: dict[str, Any], prefix: str, warnings: list[Any], in_list: bool = False) -> TNode:
-    id_short = None if in_list else el.get("idShort")
+    id_short = None if in_list or not isinstance(el.get("idShort"), str) else el["idShort"]
     path = f"{prefix}.{id_short}" if id_short else f"{prefix}[]"
-    mt = el.get("modelType") or "?"
+    mt = el["modelType"] if isinstance(el.get("modelType"), str) else "?"
     node = TNode(id_short, mt, _first_key(el.get("semanticId")),
                  _cardinality(el, path, warnings) if not in_list else ZERO_TO_MANY,
                  el.get("valueType"), path=path)
     attr = _CHILD_ATTR.get(mt)
     if attr:
-        node.children = [_from_element(c, path, warnings) for c in el.get(attr) or () if isinstance(c, dict)]
+        node.children = [_from_element(c, path, warnings) for c in _list(el.get(attr)) if isinstance(c, dict)]
     if mt == "SubmodelElementList":
-        items = [c for c in el.get("value") or () if isinstance(c, dict)]
+        items = [c for c in _list(el.get("value")) if isinstance(c, dict)]
         if items:
             node.item = _from_element(items[0], path, warnings, in_list=True)
             node.item.cardinality = ONE_TO_MANY if node.cardinality in _REQUIRED else ZERO_TO_MANY
@@ -205,16 +211,17 @@ def _from_element(el: dict[str, Any], prefix: str, warnings: list[Any], in_list:
 
 
 def templates_from_environment(doc: dict[str, Any], label: str) -> list[TSubmodel]:
-    subs = [s for s in doc.get("submodels") or () if isinstance(s, dict)]
+    subs = [s for s in _list(doc.get("submodels")) if isinstance(s, dict)]
     chosen = [s for s in subs if s.get("kind") == "Template"] or subs
     out = []
     for sm in chosen:
         warnings: list[tuple[str, str]] = []
         name = sm.get("idShort") or "Submodel"
-        ids = {sm.get("id")} | {(sm.get("administration") or {}).get("templateId")}
+        adm = sm["administration"] if isinstance(sm.get("administration"), dict) else {}
+        ids = (sm.get("id"), adm.get("templateId"))
         out.append(TSubmodel(label, name, frozenset(i for i in ids if isinstance(i, str)),
                              _first_key(sm.get("semanticId")),
-                             [_from_element(e, name, warnings) for e in sm.get("submodelElements") or ()
+                             [_from_element(e, name, warnings) for e in _list(sm.get("submodelElements"))
                               if isinstance(e, dict)], warnings=warnings))
     return out
 
@@ -263,9 +270,10 @@ def load_template_file(path: str | os.PathLike[str]) -> list[TSubmodel]:
 
 def _match(sm: dict[str, Any], candidates: list[TSubmodel]) -> TSubmodel | None:
     sem = _first_key(sm.get("semanticId"))
-    template_id = (sm.get("administration") or {}).get("templateId") if isinstance(sm.get("administration"),
-                                                                                 dict) else None
-    supplemental = {_first_key(r) for r in sm.get("supplementalSemanticIds") or ()}
+    template_id = sm["administration"].get("templateId") if isinstance(sm.get("administration"), dict) else None
+    if not isinstance(template_id, str):
+        template_id = None
+    supplemental = {_first_key(r) for r in _list(sm.get("supplementalSemanticIds"))}
     by_sem = [t for t in candidates if sem and t.semantic_id == sem]
     if len(by_sem) == 1:
         return by_sem[0]
@@ -282,7 +290,7 @@ def check(run: _Run, doc: Any, version: str, file: str | None) -> str | None:
     """Run the layer; returns a reason when it had nothing to do (then reported as skipped)."""
     if not isinstance(doc, dict):
         return "no environment"
-    instances = [(i, s) for i, s in enumerate(doc.get("submodels") or ())
+    instances = [(i, s) for i, s in enumerate(_list(doc.get("submodels")))
                  if isinstance(s, dict) and s.get("kind") != "Template"]
     if not instances:
         return "no instance submodels"
@@ -290,7 +298,8 @@ def check(run: _Run, doc: Any, version: str, file: str | None) -> str | None:
     for t in run.opts.templates:
         given += t if isinstance(t, list) else load_template_file(t) if isinstance(t, (str, os.PathLike)) else [t]
     matched = 0
-    cds: dict[Any, Any] = {cd.get("id"): cd for cd in doc.get("conceptDescriptions") or () if isinstance(cd, dict)}
+    cds: dict[Any, Any] = {cd["id"]: cd for cd in _list(doc.get("conceptDescriptions"))
+                           if isinstance(cd, dict) and isinstance(cd.get("id"), str)}
     for index, sm in instances:
         template = _match(sm, given)
         if template is None and run.opts.reference_models:
@@ -307,9 +316,14 @@ def check(run: _Run, doc: Any, version: str, file: str | None) -> str | None:
     return None
 
 
+def _list(value: Any) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty list (a wrong type is reported by the schema layer)."""
+    return value if isinstance(value, list) else []
+
+
 def _lang_codes(value: Any) -> set[str]:
-    return {x.get("language", "").split("-")[0].lower() for x in value or () if isinstance(x, dict)} \
-        if isinstance(value, list) else set()
+    return {x["language"].split("-")[0].lower() for x in _list(value)
+            if isinstance(x, dict) and isinstance(x.get("language"), str)}
 
 
 class _Checker:
@@ -327,7 +341,7 @@ class _Checker:
             self.run.findings.append(finding("TPL007", ModelPath(f"Template[{self.t.label}]", (f".{tpath}",)),
                                              message, self.version, location=SourceLocation(self.t.label),
                                              document=self.t.label, clause=tpath))
-        if self.t.ours:
+        if self.t.languages:
             self.languages(sm, parts)
         self.children(sm.get("submodelElements"), [*parts, "submodelElements"], self.t.elements,
                       sm.get("idShort") or self.t.id_short)
@@ -387,7 +401,7 @@ class _Checker:
         if spec.semantic_id and sem != spec.semantic_id:
             self.add("TPL006", [*parts, "semanticId"], f"found {sem!r}, expected {spec.semantic_id!r}",
                      clause=spec.path)
-        if self.t.ours:
+        if self.t.languages:
             self.languages(el, parts)
         if mt in ("Property", "Range") and spec.value_type and el.get("valueType") != spec.value_type:
             self.add("TPL004", [*parts, "valueType"], f"found {el.get('valueType')}, expected {spec.value_type}",
@@ -437,7 +451,7 @@ class _Checker:
                                                           f"the environment, expected one with unit {spec.unit!r}")
             return
         units = []
-        for _i, eds in enumerate(cd.get("embeddedDataSpecifications") or ()):
+        for eds in _list(cd.get("embeddedDataSpecifications")):
             content = eds.get("dataSpecificationContent") if isinstance(eds, dict) else None
             if isinstance(content, dict):
                 units.append(content.get("unit"))

@@ -33,11 +33,52 @@ def from_jsonable(doc: Any, version: str, file: str | None) -> tuple[Any, Findin
         return jsonization.environment_from_jsonable(doc), None
     except jsonization.DeserializationException as exc:
         parts = _paths.aas_core_parts(exc.path)
-        return None, finding("SER004", _paths.model_path(doc, parts), _clean(exc.cause), version,
+        return None, finding("SER004", _paths.model_path(doc, parts), _json_words(_clean(exc.cause), doc, parts),
+                             version,
                              location=SourceLocation(file, pointer=_paths.join_pointer(parts)))
     except RecursionError:
         return None, finding("SER007", ModelPath("Environment"), "nesting too deep to deserialize", version,
                              location=SourceLocation(file))
+    except (ValueError, TypeError):  # aas-core decodes Blob values with base64 outside its own exceptions
+        blob = _bad_blob(doc)
+        if blob is None:
+            raise
+        return None, finding("SER004", _paths.model_path(doc, [*blob, "value"]),
+                             "found a Blob value that is not base64, expected base64-encoded bytes", version,
+                             location=SourceLocation(file, pointer=_paths.join_pointer([*blob, "value"])))
+
+
+_PY_TYPES = {"list": "an array", "dict": "an object", "int": "a number", "float": "a number", "bool": "a boolean",
+             "NoneType": "null", "str": "a string"}
+
+
+def _json_words(message: str, doc: Any, parts: list[Any]) -> str:
+    """aas-core's messages name Python types (``<class 'list'>``); say the JSON type instead."""
+    if "{type(jsonable)}" in message:  # an unformatted message of aas-core3.1 1.0.0
+        value = _paths.get(doc, parts)
+        message = message.replace("{type(jsonable)}", f"<class '{type(value).__name__}'>")
+    message = re.sub(r"<class '(\w+)'>", lambda m: _PY_TYPES.get(m.group(1), m.group(1)), message)
+    return message.replace("but got: ", "but got ").replace("Expected a str", "Expected a string")
+
+
+def _bad_blob(doc: Any) -> list[Any] | None:
+    """Pointer parts of the first Blob whose value aas-core cannot decode as base64."""
+    import base64
+    import binascii
+
+    stack: list[tuple[Any, list[Any]]] = [(doc, [])]
+    while stack:
+        node, parts = stack.pop()
+        if isinstance(node, dict):
+            if node.get("modelType") == "Blob" and isinstance(node.get("value"), str):
+                try:
+                    base64.b64decode(node["value"].encode("ascii"))
+                except (binascii.Error, ValueError):
+                    return parts
+            stack.extend((v, [*parts, k]) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, [*parts, i]) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    return None
 
 
 MAX_PRUNES = 50
@@ -167,7 +208,7 @@ def basyx_read(data: str | bytes, fmt: str, version: str, file: str | None) -> l
         while cur is not None and len(chain) < 20:
             chain.append(str(cur))
             cur = cur.__cause__ or cur.__context__
-        return [finding("SER005", ModelPath("Environment"), _short(full), version,
+        return [finding("SER005", ModelPath("Environment"), _short(_plain(full)), version,
                         location=SourceLocation(file, line=_line_of(exc)),
                         details={"exception": type(exc).__name__,
                                  "constraints": sorted(set(re.findall(r"Constraint (AAS[a-z]-[0-9a-z-]+)", " ".join(chain))))})]
@@ -192,6 +233,27 @@ def _basyx_message(exc: BaseException) -> str:
     where = [p for p in parts[:-1] if p.startswith("Failed to construct")]
     root = parts[-1]
     return f"{root} (in {where[-1][len('Failed to construct '):]})" if where else "; ".join(parts[:3])
+
+
+_PYTHON_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"could not convert string to float: ('.*?')"), r"found \1, expected a number"),
+    (re.compile(r"invalid literal for int\(\) with base \d+: ('.*?')"), r"found \1, expected an integer"),
+    (re.compile(r"Exceeds the limit \(\d+ digits\) for integer string conversion(?:.*?increase the limit)?"),
+     "found an integer of more than 4,300 digits, which basyx cannot convert "),
+    (re.compile(r"Invalid base64-encoded string[^(]*|Incorrect padding[^(]*|Non-base64 digit found[^(]*"),
+     "found a Blob value that is not base64 "),
+    (re.compile(r"(?:unhashable type|object has no attribute|object is not (?:iterable|subscriptable)|"
+                r"argument of type|list index out of range|NoneType|can only concatenate|"
+                r"not supported between instances)[^(]*"),
+     "found a value of an unexpected JSON type "),
+)
+
+
+def _plain(text: str) -> str:
+    """basyx passes Python's own exception texts through; say what they mean about the document instead."""
+    for pattern, replacement in _PYTHON_MESSAGES:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s+\(", " (", text).strip()
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -23,7 +23,16 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 
 def render(reports: Sequence[Report], fmt: str, *, summary: dict[str, int] | None = None,
            fail_on: Severity = Severity.ERROR, quiet: bool = False) -> str:
-    """``fail_on``: the lowest severity that fails (JUnit failures); ``quiet``: text shows findings only."""
+    """The reports in ``fmt``; always encodable as UTF-8 (lone surrogates, e.g. from file names, are escaped).
+
+    ``fail_on``: the lowest severity that fails (JUnit failures); ``quiet``: text shows findings only.
+    """
+    from ._make import printable
+    return printable(_render(reports, fmt, summary=summary, fail_on=fail_on, quiet=quiet))
+
+
+def _render(reports: Sequence[Report], fmt: str, *, summary: dict[str, int] | None = None,
+            fail_on: Severity = Severity.ERROR, quiet: bool = False) -> str:
     if fmt == "text":
         return text(reports, summary, quiet=quiet)
     if fmt == "json":
@@ -38,14 +47,24 @@ def render(reports: Sequence[Report], fmt: str, *, summary: dict[str, int] | Non
     raise ValueError(f"unknown format {fmt!r}")
 
 
+_UNREADABLE = ("SER001", "SER002", "SER003", "SER006", "SER007", "SER008", "PKG001", "PKG002")
+
+
 def summarize(reports: Sequence[Report]) -> dict[str, int]:
-    unreadable = sum(1 for r in reports if any(f.code.startswith(("SER001", "SER002", "SER003", "SER006", "SER007",
-                                                                  "PKG001", "PKG002"))
-                                               for f in r.findings))
+    """Counts per verdict: passed (no finding), passed with warnings (no error), failed (errors), unreadable.
+
+    The older keys (clean, with_findings) stay for scripts reading the JSON summary.
+    """
+    unreadable = sum(1 for r in reports if not r.failure and any(f.code in _UNREADABLE for f in r.findings))
     failed = sum(1 for r in reports if r.failure)
+    readable = [r for r in reports if not r.failure and not any(f.code in _UNREADABLE for f in r.findings)]
     with_findings = sum(1 for r in reports if r.findings)
-    return {"files": len(reports), "clean": len(reports) - with_findings - failed,
-            "with_findings": with_findings - unreadable, "unreadable": unreadable, "could_not_run": failed,
+    return {"files": len(reports),
+            "passed": sum(1 for r in readable if not r.findings),
+            "passed_with_warnings": sum(1 for r in readable if r.findings and not r.errors),
+            "failed": sum(1 for r in readable if r.errors),
+            "unreadable": unreadable, "could_not_run": failed,
+            "clean": len(reports) - with_findings - failed, "with_findings": with_findings - unreadable,
             "errors": sum(len(r.errors) for r in reports), "warnings": sum(len(r.warnings) for r in reports),
             "incomplete": sum(1 for r in reports if r.incomplete_layers)}
 
@@ -96,8 +115,9 @@ def text(reports: Sequence[Report], summary: dict[str, int] | None = None, *, qu
         else:
             lines.append(f"note: {layer} layer skipped for {len(sources)} of {len(reports)} files: {reason}")
     s = summary or summarize(reports)
-    lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''}: {s['clean']} clean, "
-                 f"{s['with_findings']} with findings, {s['unreadable']} unreadable"
+    lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''}: {s['passed']} passed, "
+                 f"{s['passed_with_warnings']} passed with warnings, {s['failed']} failed, "
+                 f"{s['unreadable']} unreadable"
                  + (f", {s['could_not_run']} could not run" if s["could_not_run"] else "")
                  + (f", {s['incomplete']} incomplete" if s.get("incomplete") else "") + " "
                  f"({s['errors']} errors, {s['warnings']} warnings)")

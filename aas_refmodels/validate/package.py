@@ -137,7 +137,8 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
         _add(run, "PKG004", "[Content_Types].xml is not well-formed XML", "[Content_Types].xml")
 
     # package relationships
-    rels = _relationships(run, read, "_rels/.rels", limits)
+    external: list[tuple[str, str]] = []
+    rels = _relationships(run, read, "_rels/.rels", limits, external)
     if rels is None:
         _add(run, "PKG005", "found no _rels/.rels, expected the package relationships")
         _abort(run, t0, "no package relationships")
@@ -149,7 +150,10 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
                 _add(run, "PKG009", f"found thumbnail target {target!r}, which is not in the package")
     origins = [(t, target) for t, target in rels if t in (_NS_NEW + "aasx-origin", _NS_OLD + "aasx-origin")]
     if not origins:
-        _add(run, "PKG006", f"found no relationship of type {_NS_NEW}aasx-origin in _rels/.rels")
+        ext = [target for t, target in external if t in (_NS_NEW + "aasx-origin", _NS_OLD + "aasx-origin")]
+        _add(run, "PKG006", f"found the aasx-origin relationship in _rels/.rels only with TargetMode=\"External\" "
+                            f"(target {ext[0]!r}), expected an internal target (a part of the package)" if ext else
+                            f"found no relationship of type {_NS_NEW}aasx-origin in _rels/.rels")
         _abort(run, t0, "no aasx-origin relationship")
         return
     spec_parts: list[str] = []
@@ -161,7 +165,7 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
             _add(run, "PKG006", f"found origin target {target!r}, which is not in the package")
             continue
         origin_rels_name = posixpath.join(posixpath.dirname(origin), "_rels", posixpath.basename(origin) + ".rels")
-        orels = _relationships(run, read, origin_rels_name, limits) or []
+        orels = _relationships(run, read, origin_rels_name, limits, external) or []
         for otype, otarget in orels:
             if otype in (_NS_NEW + "aas-spec", _NS_OLD + "aas-spec"):
                 if otype.startswith(_NS_OLD):
@@ -174,13 +178,16 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
                 else:
                     spec_parts.append(spec)
     if not spec_parts:
+        ext = [target for t, target in external if t in (_NS_NEW + "aas-spec", _NS_OLD + "aas-spec")]
         if not any(f.code == "PKG007" for f in run.findings):
-            _add(run, "PKG007", "found no aas-spec relationship from the origin part, expected at least one")
+            _add(run, "PKG007", f"found the aas-spec relationship only with TargetMode=\"External\" (target "
+                                f"{ext[0]!r}), expected an internal target (a part of the package)" if ext else
+                                "found no aas-spec relationship from the origin part, expected at least one")
         _abort(run, t0, "no AAS spec part")
         return
     run.ran(Layer.PACKAGE, t0)
 
-    from . import validate_document
+    from . import _Guard, validate_document
     for spec in sorted(set(spec_parts)):
         data_part = read(spec)
         if data_part is None:
@@ -194,10 +201,12 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
             continue
         doc = validate_document(run, data_part, fmt, f"{run.label}!/{spec}")
         if doc is not None:
-            for path, value in _file_targets(doc):
-                part_name = _package_part(value)
-                if part_name is not None and part_name not in names and part_name not in refused:
-                    _add(run, "PKG008", f"found File value {value!r}, which is not a part of the package", None, path)
+            with _Guard(run, Layer.PACKAGE, f"{run.label}!/{spec}"):
+                for path, value in _file_targets(doc):
+                    part_name = _package_part(value)
+                    if part_name is not None and part_name not in names and part_name not in refused:
+                        _add(run, "PKG008", f"found File value {value!r}, which is not a part of the package", None,
+                             path)
     zf.close()
 
 
@@ -212,7 +221,9 @@ def _parse_xml(data: bytes, limits: _read.Limits) -> Any:
     return None if problem else tree
 
 
-def _relationships(run: _Run, read: Any, name: str, limits: _read.Limits) -> list[tuple[str, str]] | None:
+def _relationships(run: _Run, read: Any, name: str, limits: _read.Limits,
+                   external: list[tuple[str, str]] | None = None) -> list[tuple[str, str]] | None:
+    """Internal relationships (type, target) of a relationships part; external ones go to ``external``."""
     data = read(name)
     if data is None:
         return None
@@ -225,6 +236,8 @@ def _relationships(run: _Run, read: Any, name: str, limits: _read.Limits) -> lis
         if not isinstance(rel.tag, str) or not rel.tag.endswith("Relationship"):
             continue
         if rel.get("TargetMode") == "External":
+            if external is not None:
+                external.append((rel.get("Type") or "", rel.get("Target") or ""))
             continue
         rtype, target = rel.get("Type"), rel.get("Target")
         if rtype and target:
@@ -241,7 +254,10 @@ def _resolve(base_dir: str, target: str) -> str:
 
 def _package_part(value: str) -> str | None:
     """The part name a File value points to, or None for external URIs."""
-    parsed = urlparse(value)
+    try:
+        parsed = urlparse(value)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: not a package part (the metamodel layer judges the value)
+        return None
     if parsed.scheme and len(parsed.scheme) > 1 and parsed.scheme not in ("file",):
         return None
     path = unquote(parsed.path if parsed.scheme else value)
@@ -253,14 +269,17 @@ def _package_part(value: str) -> str | None:
 def _file_targets(doc: Any) -> list[tuple[ModelPath, str]]:
     from . import _paths
     out = []
-    for si, sm in enumerate(doc.get("submodels") or []):
+    submodels = doc.get("submodels") if isinstance(doc, dict) else None
+    for si, sm in enumerate(submodels if isinstance(submodels, list) else []):
         if not isinstance(sm, dict):
             continue
         for el, parts, _ in iter_elements(sm, ["submodels", si]):
             if el.get("modelType") == "File" and isinstance(el.get("value"), str) and el["value"]:
                 out.append((_paths.model_path(doc, [*parts, "value"]), el["value"]))
-    for ai, aas in enumerate(doc.get("assetAdministrationShells") or []):
-        thumb = ((aas or {}).get("assetInformation") or {}).get("defaultThumbnail") if isinstance(aas, dict) else None
+    shells = doc.get("assetAdministrationShells") if isinstance(doc, dict) else None
+    for ai, aas in enumerate(shells if isinstance(shells, list) else []):
+        info = aas.get("assetInformation") if isinstance(aas, dict) else None
+        thumb = info.get("defaultThumbnail") if isinstance(info, dict) else None
         if isinstance(thumb, dict) and isinstance(thumb.get("path"), str) and thumb["path"]:
             out.append((_paths.model_path(doc, ["assetAdministrationShells", ai, "assetInformation",
                                                 "defaultThumbnail", "path"]), thumb["path"]))

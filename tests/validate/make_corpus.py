@@ -8,9 +8,9 @@ with ``AASREF_RECORD=1`` and reviewed by hand.
 
 from __future__ import annotations
 
-import copy
 import io
 import json
+import os
 import shutil
 import sys
 import zipfile
@@ -107,7 +107,9 @@ def _(e): el(e, "Speed")["idShort"] = "1Speed"
 
 
 @case("AASd-002", "idshort-one-character")
-def _(e): el(e, "Speed")["idShort"] = "S"
+def _(e):
+    el(e, "Speed")["idShort"] = "S"  # valid in 3.0: the hyphen in Cycle-Count is the evidence of 3.1
+    add(e, {"idShort": "Cycle-Count", "modelType": "Property", "valueType": "xs:int", "value": "3"})
 
 
 @case("AASd-005", "revision-without-version")
@@ -362,8 +364,12 @@ def _(e): add(e, {"idShort": "Gizmo", "modelType": "Gizmo"})
 def _(e): del el(e, "Speed")["modelType"]
 
 
-@case("SER005", "duplicate-identifier")
-def _(e): e["submodels"].append(copy.deepcopy(e["submodels"][0]))
+@case("SER005", "integer-beyond-basyx")
+def _(e): el(e, "Speed").update(valueType="xs:integer", value="9" * 5000)  # valid xs:integer; basyx cannot int() it
+
+
+@case("MM011", "semanticid-submodel-key-for-concept")  # IDTA's common glitch: a warning that says what is meant
+def _(e): e["submodels"][0]["semanticId"] = model_ref(("Submodel", CD_ID))
 
 
 # --------------------------------------------------------------------------------- raw files
@@ -469,6 +475,58 @@ def package_cases() -> list[tuple[str, str, bytes]]:
     return out
 
 
+# --------------------------------------------------------------------------------- crash corpus (issue 8)
+CRASH_CORPUS = HERE / "crash_corpus"
+
+
+def _deep_collection(levels: int, value: str) -> dict:
+    node: dict = {"idShort": "Leaf", "modelType": "Property", "valueType": "xs:int", "value": value}
+    for i in range(levels):
+        node = {"idShort": f"G{i}", "modelType": "SubmodelElementCollection", "value": [node]}
+    return node
+
+
+def crash_cases() -> list[tuple[str, str, bytes]]:
+    """Inputs that once broke a layer (fuzzing, issue 8): (name, expected code, bytes).
+
+    Each must now give a finding with a code and a path, exit 1, ok false; never "could not run".
+    ``deep-*`` cases are validated with ``--max-depth 1000``.
+    """
+    def mutated(fn: Callable[[dict], Any], ensure_ascii: bool = False, indent: int | None = 1) -> bytes:
+        env = base_env()
+        fn(env)
+        return json.dumps(env, indent=indent, ensure_ascii=ensure_ascii).encode("utf-8")
+
+    def key_list(e: dict) -> None:
+        el(e, "Link")["value"]["keys"][0]["type"] = ["Submodel"]
+
+    good = json.dumps(base_env(), indent=1)
+    huge = good.replace('"value": "12000"', '"value": ' + "7" * 5000)
+    return [
+        ("language-not-a-string.json", "SER004", mutated(lambda e: el(e, "Name")["value"][0].update(language=5))),
+        ("integer-literal-5000-digits.json", "SER004", huge.encode()),
+        ("surrogate-in-idshort.json", "AASd-130",
+         mutated(lambda e: el(e, "Speed").update(idShort="Sp\ud800"), ensure_ascii=True)),
+        ("surrogate-in-id.json", "AASd-130",
+         mutated(lambda e: e["submodels"][0].update(id="https://example.org/\ud800"), ensure_ascii=True)),
+        ("circled-digit-list-index.json", "AASd-128",
+         mutated(lambda e: el(e, "Link").update(value=model_ref(("Submodel", SM_ID), ("SubmodelElementList", "Passes"),
+                                                                 ("Property", "\u2460"))))),
+        ("blob-not-base64.json", "SER004",
+         mutated(lambda e: add(e, {"idShort": "Bin", "modelType": "Blob", "contentType": "application/octet-stream",
+                                   "value": "!!!notbase64"}))),
+        ("embedded-data-specifications-true.json", "SER004",
+         mutated(lambda e: el(e, "Speed").update(embeddedDataSpecifications=True))),
+        ("template-id-a-list.json", "SER004",
+         mutated(lambda e: e["submodels"][0].update(administration={"templateId": ["x"]}))),
+        ("concept-id-an-object.json", "SER004", mutated(lambda e: e["conceptDescriptions"][0].update(id={"a": 1}))),
+        ("range-value-type-a-list.json", "SER004", mutated(lambda e: el(e, "Limits").update(valueType=["xs:int"]))),
+        ("key-type-a-list.json", "SER004", mutated(key_list)),
+        ("deep-150-collections-invalid.json", "MM001", mutated(lambda e: add(e, _deep_collection(150, "one")), indent=None)),
+        ("deep-400-collections-invalid.json", "MM001", mutated(lambda e: add(e, _deep_collection(400, "one")), indent=None)),
+    ]
+
+
 def extra_cases() -> list[tuple[str, str, bytes]]:
     """Cases of other layers (template conformance) registered by their modules."""
     try:
@@ -484,7 +542,7 @@ def main() -> None:
             if d.is_dir():
                 for f in d.iterdir():
                     if not f.name.endswith(".findings.json"):
-                        f.unlink()
+                        f.unlink()  # (a symlink is removed, never followed)
     written = 0
     for code, name, mutate in JSON_CASES:
         env = base_env()
@@ -498,6 +556,21 @@ def main() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written += 1
+    target = CORPUS / "SER008" / "symlink-to-dev-zero.json"  # a link to a device: refused unread, never hangs
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink() or target.exists():
+        target.unlink()
+    os.symlink("/dev/zero", target)
+    written += 1
+    CRASH_CORPUS.mkdir(exist_ok=True)
+    for old in CRASH_CORPUS.iterdir():
+        old.unlink()
+    expected = {}
+    for name, code, data in crash_cases():
+        (CRASH_CORPUS / name).write_bytes(data)
+        expected[name] = code
+        written += 1
+    (CRASH_CORPUS / "expected.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
     # drop goldens whose case is gone
     for golden in CORPUS.glob("*/*.findings.json"):
         if not golden.with_name(golden.name[: -len(".findings.json")]).exists():

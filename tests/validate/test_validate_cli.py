@@ -67,7 +67,7 @@ def test_group_wires_the_commands():
 def test_clean_file_exits_0(runner, clean_file, schema_dir):
     res = invoke(runner, [str(clean_file)], schema_dir)
     assert res.exit_code == 0, res.output
-    assert "1 file: 1 clean, 0 with findings, 0 unreadable" in res.output
+    assert "1 file: 1 passed, 0 passed with warnings, 0 failed, 0 unreadable" in res.output
 
 
 def test_findings_exit_1_with_located_text(runner, bad_file, schema_dir):
@@ -164,7 +164,8 @@ def test_directory_batch_with_jobs_and_summary(runner, tmp_path, schema_dir):
     assert res.exit_code == 1
     doc = json.loads(res.output)
     assert [r["source"].rsplit("/", 1)[-1] for r in doc["reports"]] == ["broken.json", "ok.json", "bad.json"]
-    assert doc["summary"] == {"files": 3, "clean": 1, "with_findings": 1, "unreadable": 1, "could_not_run": 0,
+    assert doc["summary"] == {"files": 3, "passed": 1, "passed_with_warnings": 0, "failed": 1, "unreadable": 1,
+                              "could_not_run": 0, "clean": 1, "with_findings": 1,
                               "errors": doc["summary"]["errors"], "warnings": doc["summary"]["warnings"],
                               "incomplete": 0 if schema_dir else 2}
 

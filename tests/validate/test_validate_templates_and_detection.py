@@ -133,8 +133,9 @@ def test_json_markers(schema_dir):
     env = base_env()
     env["conceptDescriptions"][0]["embeddedDataSpecifications"][0]["dataSpecification"]["keys"][0]["value"] = \
         "https://admin-shell.io/DataSpecificationTemplates/DataSpecificationIEC61360/3/0"
-    report = validate(dumps(env), schema_dir=schema_dir)
-    assert report.version == "3.0" and report.version_reason.startswith("3.0 detected")
+    report = validate(dumps(env), schema_dir=schema_dir)  # the template IRI is no evidence of 3.0 (issue 8)
+    assert report.version == "3.1" and report.version_reason.startswith("no version evidence")
+    assert "valid as 3.1; also valid as 3.0" in report.version_reason
     forced = validate(dumps(env), schema_dir=schema_dir, spec_version="3.1")
     assert forced.version == "3.1" and "forced" in forced.version_reason
 

@@ -14,7 +14,8 @@ CORPUS = HERE / "corpus"
 
 
 def corpus_cases() -> list[Path]:
-    return sorted(p for p in CORPUS.glob("*/*") if p.is_file() and not p.name.endswith((".findings.json", ".template")))
+    return sorted(p for p in CORPUS.glob("*/*") if (p.is_file() or p.is_symlink())
+                  and not p.name.endswith((".findings.json", ".template")))
 
 
 def templates_of(case: Path) -> list[str]:
