@@ -31,3 +31,8 @@ except ImportError:  # pragma: no cover - only while the validator is absent
     _VALIDATE = []
 for _command in _VALIDATE:
     main.add_command(_command)
+
+from .collect_cmds import COMMANDS as _COLLECT  # noqa: E402  (aasref collect; asyncua is imported when it runs)
+
+for _command in _COLLECT:
+    main.add_command(_command)

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from ..build import BuiltModel
     from ._bind import Plan, Row
 
-__all__ = ["COMPANION_TYPES", "CollectError", "CollectResult", "Security", "collect", "collect_all",
-           "collect_all_async", "collect_async", "machine_type"]
+__all__ = ["COMPANION_TYPES", "CollectError", "CollectResult", "PollResult", "Security", "collect", "collect_all",
+           "collect_all_async", "collect_async", "machine_type", "poll", "poll_async"]
 
 # The companion-specification type of the machine object each model describes (OPC UA id of the type).
 COMPANION_TYPES: dict[str, str] = {
@@ -402,6 +402,14 @@ def collect(url: str, spec: ModelSpec | str, **options: Any) -> CollectResult:
 def collect_all(url: str, spec: ModelSpec | str, **options: Any) -> list[CollectResult]:
     """Synchronous :func:`collect_all_async`."""
     return asyncio.run(collect_all_async(url, spec, **options))
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("poll", "poll_async", "PollResult"):
+        from . import _poll
+
+        return getattr(_poll, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _CallableModule(types.ModuleType):

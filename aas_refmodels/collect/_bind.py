@@ -331,8 +331,9 @@ def store(bd: Binding, raw: Any, out: dict[str, Any]) -> None:
     else:
         out[bd.path] = value
     if not problem and bd.source_unit is not None and bd.spec.unit and bd.source_unit.symbol != bd.spec.unit:
-        bd.row.detail = (bd.row.detail + "; " if bd.row.detail else "") + \
-            f"converted {bd.source_unit.symbol or bd.source_unit.code} -> {bd.spec.unit}"
+        note = f"converted {bd.source_unit.symbol or bd.source_unit.code} -> {bd.spec.unit}"
+        if note not in bd.row.detail:
+            bd.row.detail = (bd.row.detail + "; " if bd.row.detail else "") + note
 
 
 class _EventWaiter:
