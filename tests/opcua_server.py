@@ -174,7 +174,13 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
         for path, (value, code) in IMM_VALUES.items():
             if path.rsplit("/", 1)[-1] in omit:
                 continue
+            if m == 1 and path.endswith("InjectionSpeedMaximum"):
+                code = "SEC"  # the second machine states a unit that cannot be a speed (a type mismatch)
             await put(await child(mach, path), value, code)
+        if m == 1:  # the second machine lacks some nodes: a mandatory one (DosingTime) and all ActualTemperatures
+            gone = [await child(mach, "InjectionUnits/InjectionUnit_1/CycleParameters/DosingTime")]
+            gone += [await child(zones, f"TemperatureZone_{k + 1}/ActualTemperature") for k in range(len(all_zones))]
+            await server.delete_nodes(gone, recursive=True)
     other = await objects.add_object(ua.NodeId("NotAMachine", own), ua.QualifiedName("NotAMachine", own))
     machines.other = other.nodeid.to_string()
 
