@@ -22,6 +22,10 @@ REFERENCE = Path(os.environ.get("AASREF_REFERENCE_DIR", Path(__file__).resolve()
 OPCUA_DIR = REFERENCE / "opcua"
 IMM_NODESETS = ["Opc.Ua.Di.NodeSet2.xml", "Opc.Ua.PlasticsRubber.GeneralTypes.1.02.NodeSet2.xml",
                 "Opc.Ua.PlasticsRubber.IMM2MES.NodeSet2.xml"]
+MT_NODESETS = ["Opc.Ua.Machinery.NodeSet2.xml", "Opc.Ua.IA.NodeSet2.xml", "opc.ua.isa95-jobcontrol.nodeset2.xml",
+               "Opc.Ua.Machinery.Jobs.Nodeset2.xml", "Opc.Ua.MachineTool.NodeSet2.xml", "Opc.Ua.CNC.NodeSet.xml"]
+MT = "http://opcfoundation.org/UA/MachineTool/"
+CNC = "http://opcfoundation.org/UA/CNC"
 GT = "http://opcfoundation.org/UA/PlasticsRubber/GeneralTypes/"
 IMM = "http://opcfoundation.org/UA/PlasticsRubber/IMM2MES/"
 UNECE = "http://www.opcfoundation.org/UA/units/un/cefact"
@@ -85,21 +89,50 @@ EXPECTED_IMM = {
 }
 
 
+# The machine tool: browse path under the machine -> (value, UNECE code)
+MT_VALUES: dict[str, tuple[Any, str | None]] = {
+    "CncInterface/CncChannelList/Channel_1/ActMainProgramName": ("O1234.nc", None),
+    "CncInterface/CncChannelList/Channel_1/ActFeedrate": (2.4, "2X"),             # m/min -> 2400 mm/min
+    "CncInterface/CncChannelList/Channel_1/CmdFeedrate": (2.5, "2X"),
+    "CncInterface/CncChannelList/Channel_1/ToolId": (12, None),
+    "CncInterface/CncSpindleList/Spindle_1/ActSpeed": (200.0, "RPS"),            # 1/s -> 12000 1/min
+    "CncInterface/CncSpindleList/Spindle_1/CmdSpeed": (210.0, "RPS"),
+    "CncInterface/CncSpindleList/Spindle_1/ActLoad": (42.0, "P1"),
+    "CncInterface/CncSpindleList/Spindle_1/ActPower": (7.5, "KWT"),             # kW -> 7500 W
+    "Monitoring/Channel_1/FeedOverride": (100.0, "P1"),
+    "Monitoring/Spindle_1/Override": (95.0, "P1"),
+}
+EXPECTED_MT = {
+    "ProcessData.NCProgramName": "O1234.nc",
+    "ProcessData.FeedRate": 2400.0,
+    "ProcessData.SpindleSpeed": 12000.0,
+    "ProcessData.SpindleLoad": 42.0,
+    "ProcessData.SpindlePower": 7500.0,
+    "ProcessData.FeedOverride": 100.0,
+    "ProcessData.SpindleOverride": 95.0,
+    "ProcessData.ActiveToolNumber": 12,
+    "ProcessParameters.Processes.Process[0].ProcessParameters.SpindleSpeedSetpoint": 12600.0,
+    "ProcessParameters.Processes.Process[0].ProcessParameters.FeedRateSetpoint": 2500.0,
+}
+
+
 @dataclass
 class Machines:
     url: str
     port: int
     imm: list[str] = field(default_factory=list)      # NodeIds of the IMM machines
+    machine_tools: list[str] = field(default_factory=list)
     other: str = ""                                   # NodeId of an object of another type
     import_seconds: float = 0.0
     setpoints: dict[str, Any] = field(default_factory=dict)
 
 
-async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[str], extra_zones: int) -> None:
+async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[str], extra_zones: int,
+                 machine_tools: int) -> None:
     from asyncua import ua
 
     t0 = time.perf_counter()
-    for f in IMM_NODESETS:
+    for f in IMM_NODESETS + (MT_NODESETS if machine_tools else []):
         await server.import_xml(str(OPCUA_DIR / f), strict_mode=False)
     machines.import_seconds = time.perf_counter() - t0
     gt = await server.get_namespace_index(GT)
@@ -130,6 +163,8 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
             variant = ua.Variant(int(value), ua.VariantType.UInt32)
         elif dt == ua.NodeId(ua.ObjectIds.UInt64):
             variant = ua.Variant(int(value), ua.VariantType.UInt64)
+        elif isinstance(value, bool):
+            variant = ua.Variant(value, ua.VariantType.Boolean)
         elif isinstance(value, str):
             variant = ua.Variant(value, ua.VariantType.String)
         else:
@@ -181,6 +216,35 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
             gone = [await child(mach, "InjectionUnits/InjectionUnit_1/CycleParameters/DosingTime")]
             gone += [await child(zones, f"TemperatureZone_{k + 1}/ActualTemperature") for k in range(len(all_zones))]
             await server.delete_nodes(gone, recursive=True)
+    if machine_tools:
+        mt = await server.get_namespace_index(MT)
+        cnc = await server.get_namespace_index(CNC)
+    for m in range(machine_tools):
+        name = f"VMC{m + 1}"
+        mach = await objects.add_object(ua.NodeId(name, own), ua.QualifiedName(name, own),
+                                        objecttype=ua.NodeId(13, mt), instantiate_optional=True)
+        machines.machine_tools.append(mach.nodeid.to_string())
+        iface = await mach.add_object(ua.NodeId(f"{name}.CNC", own), ua.QualifiedName("CncInterface", cnc),
+                                      objecttype=ua.NodeId(1007, cnc), instantiate_optional=True)
+        await (await child(iface, "CncChannelList")).add_object(
+            ua.NodeId(f"{name}.CH1", own), ua.QualifiedName("Channel_1", cnc), objecttype=ua.NodeId(1002, cnc),
+            instantiate_optional=True)
+        await (await child(iface, "CncSpindleList")).add_object(
+            ua.NodeId(f"{name}.SP1", own), ua.QualifiedName("Spindle_1", cnc), objecttype=ua.NodeId(1005, cnc),
+            instantiate_optional=True)
+        monitoring = await child(mach, "Monitoring")
+        await monitoring.add_object(ua.NodeId(f"{name}.MCH1", own), ua.QualifiedName("Channel_1", mt),
+                                    objecttype=ua.NodeId(16, mt), instantiate_optional=True)
+        await monitoring.add_object(ua.NodeId(f"{name}.MSP1", own), ua.QualifiedName("Spindle_1", mt),
+                                    objecttype=ua.NodeId(22, mt), instantiate_optional=True)
+        tools = await child(mach, "Equipment/Tools")
+        for k in (1, 2):
+            tool = await tools.add_object(ua.NodeId(f"{name}.T{k}", own), ua.QualifiedName(f"Tool_{k}", mt),
+                                          objecttype=ua.NodeId(50, mt), instantiate_optional=True)
+            await put(await child(tool, "ControlIdentifier1"), 10 + k, None)
+            await put(await child(tool, "Locked"), k == 2, None)
+        for path, (value, code) in MT_VALUES.items():
+            await put(await child(mach, path), value, code)
     other = await objects.add_object(ua.NodeId("NotAMachine", own), ua.QualifiedName("NotAMachine", own))
     machines.other = other.nodeid.to_string()
 
@@ -202,15 +266,13 @@ async def _emit_events(server: Any, machines: Machines, stop: asyncio.Event) -> 
         for gen in gens:
             gen.event.Message = ua.LocalizedText("cycle end")
             await gen.trigger()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.05)
-        except TimeoutError:
-            pass
 
 
 @contextlib.contextmanager
 def running_server(*, imm_count: int = 1, omit: set[str] | frozenset[str] = frozenset(),
-                   extra_zones: int = 0) -> Iterator[Machines]:
+                   extra_zones: int = 0, machine_tools: int = 0) -> Iterator[Machines]:
     """Start the server in a thread with its own event loop; stop it on exit."""
     from asyncua import Server
 
@@ -227,7 +289,8 @@ def running_server(*, imm_count: int = 1, omit: set[str] | frozenset[str] = froz
         server.set_endpoint(machines.url)
         server.set_server_name("aas-refmodels test machine")
         try:
-            await _build(server, machines, imm_count=imm_count, omit=set(omit), extra_zones=extra_zones)
+            await _build(server, machines, imm_count=imm_count, omit=set(omit), extra_zones=extra_zones,
+                         machine_tools=machine_tools)
             stop = asyncio.Event()
             stop_holder["stop"] = stop
             async with server:

@@ -23,7 +23,7 @@ _FACTOR = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0
 
 def seconds(text: str, option: str) -> float:
     m = _DURATION.match(text)
-    if not m or float(m.group(1)) <= 0 and option != "--event-timeout":
+    if not m or (float(m.group(1)) <= 0 and option != "--event-timeout"):
         raise click.BadParameter(f"{text!r} is not a duration such as 500ms, 5s, 2min", param_hint=option)
     return float(m.group(1)) * _FACTOR[m.group(2)]
 

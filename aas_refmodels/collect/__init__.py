@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime
 import sys
@@ -147,10 +148,8 @@ class Session:
 
     async def _close(self) -> None:
         if self.client is not None:
-            try:
+            with contextlib.suppress(BaseException):  # a half-open session: nothing more to release
                 await asyncio.wait_for(self.client.disconnect(), self.timeout)
-            except BaseException:  # a half-open session; nothing more to release
-                pass
             self.client = None
 
 
@@ -342,7 +341,7 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
                             ) -> list[CollectResult]:
     """Collect every machine of the model's companion type (or ``object``) on the server at ``url``."""
     spec = _load_spec(spec)
-    from ._bind import NOT_FOUND, read_events, read_values, prepare_reads
+    from ._bind import NOT_FOUND, prepare_reads, read_events, read_values
 
     results: list[CollectResult] = []
     async with Session(url, security, timeout) as s:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import enum
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,8 +74,17 @@ class Binder:
         self.nodes = list(machine.walk())
         self.plan = Plan()
 
-    def instances(self, owner: ua.NodeId) -> list[Node]:
-        return [n for n in self.nodes if not n.typedef.is_null() and self.b.is_a(n.typedef, owner)]
+    def instances(self, owner: ua.NodeId, within: Node | None = None) -> list[Node]:
+        nodes = self.nodes if within is None else list(within.walk())
+        return [n for n in nodes if not n.typedef.is_null() and self.b.is_a(n.typedef, owner)]
+
+    def scoped(self, owner: ua.NodeId, scope: Node | None) -> list[Node]:
+        """Instances of ``owner``: the list item's own node or nodes inside it; the whole machine outside lists."""
+        if scope is None:
+            return self.instances(owner)
+        if not scope.typedef.is_null() and self.b.is_a(scope.typedef, owner):
+            return [scope]
+        return self.instances(owner, scope)
 
     def target(self, e: ElementSpec, scope: Node | None) -> tuple[Binding | None, str]:
         reasons: list[str] = []
@@ -91,13 +100,14 @@ class Binder:
             owner, path = d
             if self.b.is_a(owner, BASE_EVENT_TYPE):
                 return Binding("", e, Row("", FOUND), event=(owner, path), declaration=nid), ""
-            insts = [scope] if scope is not None and self.b.is_a(scope.typedef, owner) else self.instances(owner)
+            insts = self.scoped(owner, scope)
             hits = [n for n in (i.follow(path) for i in insts) if n is not None]
             if hits:
-                note = f" (first of {len(hits)} instances)" if len(hits) > 1 and scope is None else ""
+                note = f" (first of {len(hits)} instances)" if len(hits) > 1 else ""
                 return Binding("", e, Row("", FOUND), node=hits[0], declaration=nid), note
             what = f"{owner.to_string()}/{path_text(path)}" if path else owner.to_string()
-            reasons.append(f"{sid}: no instance of {what} under the machine" if not insts
+            where = "in its list item" if scope is not None else "under the machine"
+            reasons.append(f"{sid}: no instance of {what} {where}" if not insts
                            else f"{sid}: {path_text(path)} absent on {len(insts)} instance(s) of {owner.to_string()}")
         return None, "; ".join(reasons)
 
@@ -109,14 +119,26 @@ class Binder:
             d = self.decl.get(nid) if nid is not None else None
             if isinstance(d, tuple) and not d[1] and not self.b.is_a(d[0], BASE_EVENT_TYPE):
                 return d[0]
-        owners: Counter[ua.NodeId] = Counter()
+        owners: list[ua.NodeId] = []
+        leaves: list[tuple[ua.NodeId, tuple[ua.QualifiedName, ...]]] = []
         for c in item.children:
             for sid in opc_ids(c):
                 nid = self.b.nodeid(sid)
                 d = self.decl.get(nid) if nid is not None else None
                 if isinstance(d, tuple) and not self.b.is_a(d[0], BASE_EVENT_TYPE):
-                    owners[d[0]] += 1
-        return owners.most_common(1)[0][0] if owners else None
+                    leaves.append(d)
+                    if d[0] not in owners:
+                        owners.append(d[0])
+        best: tuple[int, int, ua.NodeId] | None = None
+        for k, t in enumerate(owners):  # the type whose instances hold most of the item's leaves
+            insts = self.instances(t)
+            if not insts:
+                continue
+            score = sum(1 for owner, path in leaves
+                        if any(i.follow(path) is not None for i in self.scoped(owner, insts[0])))
+            if best is None or score > best[0]:
+                best = (score, -k, t)
+        return best[2] if best is not None else None
 
     def bind(self, spec: ModelSpec) -> Plan:
         for sm in spec.submodels:
@@ -201,7 +223,7 @@ async def prepare_reads(b: Browser, plan: Plan) -> None:
         if bd.source_unit is None and dt == DURATION:
             bd.source_unit = _MS
     # enumerations: names from the DataType's EnumStrings / EnumValues
-    want = {dt for key, dt in dtypes.items() if by_id[key].spec.value_type == "xs:string" and dt.NamespaceIndex != 0
+    want = {dt for key, dt in dtypes.items() if (by_id[key].spec.value_type == "xs:string" and dt.NamespaceIndex != 0)
             or (by_id[key].spec.value_type == "xs:string" and dt.NamespaceIndex == 0 and dt.Identifier > 30)}
     if not want:
         return
@@ -330,7 +352,7 @@ def store(bd: Binding, raw: Any, out: dict[str, Any]) -> None:
             out[f"{bd.path}[{i}]"] = x
     else:
         out[bd.path] = value
-    if not problem and bd.source_unit is not None and bd.spec.unit and bd.source_unit.symbol != bd.spec.unit:
+    if not problem and bd.source_unit is not None and bd.spec.unit and not U.same(bd.source_unit, bd.spec.unit):
         note = f"converted {bd.source_unit.symbol or bd.source_unit.code} -> {bd.spec.unit}"
         if note not in bd.row.detail:
             bd.row.detail = (bd.row.detail + "; " if bd.row.detail else "") + note
@@ -372,10 +394,8 @@ async def read_events(client: Any, b: Browser, plan: Plan, source: ua.NodeId, ti
                 bd.row.status, bd.row.detail = NOT_FOUND, f"event field: no event within {timeout:g} s"
             return
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the session may already be gone: nothing to clean up then
             await sub.delete()
-        except Exception:  # the session may already be gone; nothing to clean up then
-            pass
     for bd, raw in zip(evs, fields, strict=False):
         store(bd, raw, out)
 

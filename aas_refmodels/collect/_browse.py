@@ -216,7 +216,7 @@ class Browser:
             order = list(pending)
             results = await self.browse([pending[i][0] for i in order], forward=False)
             for i, refs in zip(order, results, strict=True):
-                cur, path = pending.pop(i)
+                _cur, path = pending.pop(i)
                 up = [r for r in refs if r.NodeClass in (ua.NodeClass.ObjectType, ua.NodeClass.VariableType)]
                 if up:
                     out[i] = (up[0].NodeId, tuple(reversed(path)))

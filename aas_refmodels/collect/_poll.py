@@ -51,7 +51,7 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
     """
     from ..ingest.timeseries import TimeSeriesWriter, variables_from_spec
     from . import CollectError, CollectResult, Session, _load_spec, _machines, _resolve, _safe_url, build_from_values
-    from ._bind import read_events, read_values, prepare_reads
+    from ._bind import prepare_reads, read_events, read_values
 
     if every <= 0:
         raise ValueError("the polling period must be positive")
@@ -80,6 +80,7 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
                                   max_internal_records=max_internal_records,
                                   name={"en": f"{spec.model} process data, every {every:g} s",
                                         "ko": f"{spec.model} 공정 데이터, {every:g} 초 간격"})
+        from ._bind import Plan
         from ._bind import read_values as _read
 
         late = 0
@@ -100,7 +101,7 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
                 elif -wait > every:
                     late += 1
                 t0 = time.monotonic()
-                row, tick = await _read(s.browser, _Only(tracked))
+                row, tick = await _read(s.browser, Plan(bindings=tracked))
                 reads.append(time.monotonic() - t0)
                 record = {bd.path: row[bd.path] for bd in tracked if bd.path in row}
                 writer.add(tick, record)
@@ -112,16 +113,6 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
             writer.close()
             raise
     return PollResult(first, series, n, [bd.path for bd in tracked], late, reads, writer)
-
-
-class _Only:
-    """A plan view with just the tracked bindings (what :func:`read_values` reads)."""
-
-    def __init__(self, bindings: list[Any]) -> None:
-        self.bindings = bindings
-
-    def readable(self) -> list[Any]:
-        return self.bindings
 
 
 def poll(url: str, spec: ModelSpec | str, **options: Any) -> PollResult:

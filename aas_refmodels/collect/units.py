@@ -107,6 +107,14 @@ def from_eu_information(eu: Any) -> SourceUnit | None:
     return SourceUnit(display or (code or ""), code)
 
 
+def same(source: SourceUnit, target: str) -> bool:
+    """True when the server's unit is the model's unit (whatever the spelling)."""
+    src, dst = source.pint_unit(), parse(target)
+    if src is None or dst is None:
+        return normalize(source.symbol) == normalize(target)
+    return bool(src == dst)
+
+
 class UnitMismatch(ValueError):
     """The server's unit cannot be converted into the model's unit."""
 
