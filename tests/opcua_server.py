@@ -132,12 +132,13 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
     from asyncua import ua
 
     t0 = time.perf_counter()
-    for f in IMM_NODESETS + (MT_NODESETS if machine_tools else []):
+    for f in IMM_NODESETS[:1] + (IMM_NODESETS[1:] if imm_count else []) + (MT_NODESETS if machine_tools else []):
         await server.import_xml(str(OPCUA_DIR / f), strict_mode=False)
     machines.import_seconds = time.perf_counter() - t0
-    gt = await server.get_namespace_index(GT)
-    imm = await server.get_namespace_index(IMM)
     own = await server.register_namespace("urn:aas-refmodels:test")
+    if imm_count:
+        gt = await server.get_namespace_index(GT)
+        imm = await server.get_namespace_index(IMM)
     units = unit_table()
     objects = server.nodes.objects
 
@@ -181,8 +182,9 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
             await eun.write_value(ua.Variant(eu, ua.VariantType.ExtensionObject))
 
     # InjectionUnitCycleParametersType is abstract: a machine vendor exposes a concrete subtype
-    base = server.get_node(ua.NodeId(1039, imm))
-    vendor_type = await base.add_object_type(own, "VendorInjectionUnitCycleParametersType")
+    if imm_count:
+        base = server.get_node(ua.NodeId(1039, imm))
+        vendor_type = await base.add_object_type(own, "VendorInjectionUnitCycleParametersType")
     for m in range(imm_count):
         name = f"IMM{m + 1}"
         mach = await objects.add_object(ua.NodeId(name, own), ua.QualifiedName(name, own),
@@ -252,6 +254,9 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
 async def _emit_events(server: Any, machines: Machines, stop: asyncio.Event) -> None:
     from asyncua import ua
 
+    if not machines.imm:
+        await stop.wait()
+        return
     gt = await server.get_namespace_index(GT)
     gens = []
     for nid in machines.imm:
