@@ -267,7 +267,12 @@ async def _emit_events(server: Any, machines: Machines, stop: asyncio.Event) -> 
             gen.event.add_property(k, v, vt)
         gen.event.Severity = 100
         gens.append(gen)
+    others = [await server.get_event_generator(ua.ObjectIds.BaseEventType, ua.NodeId.from_string(nid))
+              for nid in machines.imm]  # other events from the same machine, which collect must skip
     while not stop.is_set():
+        for other in others:
+            other.event.Message = ua.LocalizedText("alarm acknowledged")
+            await other.trigger()
         for gen in gens:
             gen.event.Message = ua.LocalizedText("cycle end")
             await gen.trigger()

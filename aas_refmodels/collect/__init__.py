@@ -27,9 +27,7 @@ __all__ = ["COMPANION_TYPES", "CollectError", "CollectResult", "PollResult", "Se
 COMPANION_TYPES: dict[str, str] = {
     "injection-molding": "nsu=http://opcfoundation.org/UA/PlasticsRubber/IMM2MES/;i=1007",  # IMM_MES_InterfaceType
     "machining": "nsu=http://opcfoundation.org/UA/MachineTool/;i=13",                        # MachineToolType
-    "press": "nsu=http://opcfoundation.org/UA/MetalForming/;i=1003",                        # PressType (OPC 40503)
-    "forging": "nsu=http://opcfoundation.org/UA/MetalForming/;i=1003",
-}
+}  # OPC 40503 MetalForming and OPC 40450 IJT have no single machine type: give machine_type= for press / assembly
 PROCESS_DATA, PROCESS_PARAMETERS = "ProcessData", "ProcessParameters"
 
 

@@ -377,6 +377,12 @@ async def read_events(client: Any, b: Browser, plan: Plan, source: ua.NodeId, ti
             bd.row.status, bd.row.detail = NOT_FOUND, "event field (no event wait requested)"
         return
     evfilter = ua.EventFilter()
+    kind = ua.SimpleAttributeOperand()  # first field: the event's type, to skip events of other types
+    kind.TypeDefinitionId = ua.NodeId(ua.ObjectIds.BaseEventType)
+    kind.BrowsePath = [ua.QualifiedName("EventType", 0)]
+    kind.AttributeId = ua.AttributeIds.Value
+    evfilter.SelectClauses.append(kind)
+    owners = {bd.event[0] for bd in evs}  # type: ignore[index]
     for bd in evs:
         op = ua.SimpleAttributeOperand()
         op.TypeDefinitionId = bd.event[0]  # type: ignore[index]
@@ -386,9 +392,20 @@ async def read_events(client: Any, b: Browser, plan: Plan, source: ua.NodeId, ti
     waiter = _EventWaiter()
     sub = await client.create_subscription(50, waiter)
     try:
-        await sub.subscribe_events(source, ua.ObjectIds.BaseEventType, evfilter=evfilter)
+        refused = ""
+        for notifier in (source, ua.NodeId(ua.ObjectIds.Server)):  # the machine, else the Server object
+            try:
+                await sub.subscribe_events(notifier, ua.ObjectIds.BaseEventType, evfilter=evfilter)
+                break
+            except Exception as exc:  # BadNotSupported / BadFilterNotAllowed / no EventNotifier ...
+                refused = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        else:
+            for bd in evs:
+                bd.row.status, bd.row.detail = NOT_FOUND, f"event field: the server refused the event subscription " \
+                                                          f"({refused})"
+            return
         try:
-            fields = await asyncio.wait_for(waiter.fields.get(), timeout)
+            fields = await asyncio.wait_for(_matching(b, waiter, owners), timeout)
         except TimeoutError:
             for bd in evs:
                 bd.row.status, bd.row.detail = NOT_FOUND, f"event field: no event within {timeout:g} s"
@@ -396,8 +413,19 @@ async def read_events(client: Any, b: Browser, plan: Plan, source: ua.NodeId, ti
     finally:
         with contextlib.suppress(Exception):  # the session may already be gone: nothing to clean up then
             await sub.delete()
-    for bd, raw in zip(evs, fields, strict=False):
+    for bd, raw in zip(evs, fields[1:], strict=False):
         store(bd, raw, out)
+
+
+async def _matching(b: Browser, waiter: _EventWaiter, owners: set[ua.NodeId]) -> list[Any]:
+    """The next event whose type is one of ``owners`` (or a subtype)."""
+    while True:
+        fields = await waiter.fields.get()
+        etype = fields[0] if fields else None
+        if isinstance(etype, ua.NodeId):
+            await b.ensure_supertypes([etype])
+            if any(b.is_a(etype, o) for o in owners):
+                return fields
 
 
 def iter_missing(problems: list[tuple[str, str]]) -> Iterator[str]:
