@@ -31,6 +31,19 @@ IMM = "http://opcfoundation.org/UA/PlasticsRubber/IMM2MES/"
 UNECE = "http://www.opcfoundation.org/UA/units/un/cefact"
 
 
+async def make_certificate(directory: Path, name: str, uri: str, *, server: bool) -> tuple[Path, Path]:
+    """A self-signed certificate (DER) and key (PEM) for a test application."""
+    import socket as _socket
+
+    from asyncua.crypto.cert_gen import setup_self_signed_certificate
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    cert, key = directory / f"{name}.der", directory / f"{name}.pem"
+    use = [ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH]
+    await setup_self_signed_certificate(key, cert, uri, _socket.gethostname(), use, {"commonName": name})
+    return cert, key
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -282,7 +295,8 @@ async def _emit_events(server: Any, machines: Machines, stop: asyncio.Event) -> 
 
 @contextlib.contextmanager
 def running_server(*, imm_count: int = 1, omit: set[str] | frozenset[str] = frozenset(),
-                   extra_zones: int = 0, machine_tools: int = 0) -> Iterator[Machines]:
+                   extra_zones: int = 0, machine_tools: int = 0,
+                   secure: tuple[Path, Path] | None = None, plain: bool = True) -> Iterator[Machines]:
     """Start the server in a thread with its own event loop; stop it on exit."""
     from asyncua import Server
 
@@ -298,6 +312,13 @@ def running_server(*, imm_count: int = 1, omit: set[str] | frozenset[str] = froz
         await server.init()
         server.set_endpoint(machines.url)
         server.set_server_name("aas-refmodels test machine")
+        if secure is not None:  # Basic256Sha256 SignAndEncrypt, and unsecured sessions only if ``plain``
+            from asyncua import ua
+
+            await server.load_certificate(str(secure[0]))
+            await server.load_private_key(str(secure[1]))
+            policies = [ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt]
+            server.set_security_policy([ua.SecurityPolicyType.NoSecurity, *policies] if plain else policies)
         try:
             await _build(server, machines, imm_count=imm_count, omit=set(omit), extra_zones=extra_zones,
                          machine_tools=machine_tools)

@@ -18,7 +18,7 @@ import aas_refmodels
 from aas_refmodels.cli import main
 from aas_refmodels.collect import units as U
 
-from .opcua_server import EXPECTED_IMM, OPCUA_DIR, Machines, free_port, running_server
+from .opcua_server import EXPECTED_IMM, OPCUA_DIR, Machines, free_port, make_certificate, running_server
 
 PP = "ProcessParameters.Processes.Process[0]"
 STATIC = {f"{PP}.ProcessId": "IM-30", f"{PP}.ProcessName": "ECB-2614 RH/LH",
@@ -36,10 +36,22 @@ def _reference_or_skip() -> None:
 
 
 @pytest.fixture(scope="module")
-def imm() -> Iterator[Machines]:
-    """Two IMM_MES_InterfaceType machines: IMM1 complete, IMM2 lacking nodes and stating a wrong unit."""
+def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    import asyncio
+
+    pytest.importorskip("asyncua")
+    d = tmp_path_factory.mktemp("pki")
+    server = asyncio.run(make_certificate(d, "server", "urn:aas-refmodels:test:server", server=True))
+    client = asyncio.run(make_certificate(d, "client", "urn:aas-refmodels:test:client", server=False))
+    return {"server_cert": server[0], "server_key": server[1], "cert": client[0], "key": client[1]}
+
+
+@pytest.fixture(scope="module")
+def imm(certs: dict[str, Path]) -> Iterator[Machines]:
+    """Two IMM_MES_InterfaceType machines: IMM1 complete, IMM2 lacking nodes and stating a wrong unit.
+    The server offers unsecured and Basic256Sha256 SignAndEncrypt sessions."""
     _reference_or_skip()
-    with running_server(imm_count=2) as machines:
+    with running_server(imm_count=2, secure=(certs["server_cert"], certs["server_key"])) as machines:
         yield machines
 
 
@@ -278,6 +290,25 @@ def test_bad_certificate_is_could_not_run(imm: Machines, runner: CliRunner, tmp_
     assert not out.exists()
 
 
+def test_signed_and_encrypted_session(imm: Machines, certs: dict[str, Path], runner: CliRunner, tmp_path: Path,
+                                      schema_dir: Path) -> None:
+    out = tmp_path / "secure.aasx"
+    secure = ["--security", "Basic256Sha256,SignAndEncrypt", "--cert", str(certs["cert"]), "--key", str(certs["key"])]
+    res = runner.invoke(main, ["collect", imm.url, "--model", "injection-molding", "--object", imm.imm[0],
+                               "--values", str(_values_file(tmp_path)), "--event-timeout", "5s", *secure,
+                               "--server-cert", str(certs["server_cert"]), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert aas_refmodels.validate(out, schema_dir=schema_dir).ok
+    # a key that does not belong to the certificate: the session cannot be secured
+    wrong = ["--security", "Basic256Sha256,SignAndEncrypt", "--cert", str(certs["cert"]),
+             "--key", str(certs["server_key"])]
+    bad = tmp_path / "bad.aasx"
+    res = runner.invoke(main, ["collect", imm.url, "--model", "injection-molding", "--object", imm.imm[0],
+                               "--timeout", "2s", *wrong, "-o", str(bad)])
+    assert res.exit_code == 3 and "cannot connect" in _stderr(res), res.output
+    assert not bad.exists()
+
+
 def test_usage_errors(runner: CliRunner) -> None:
     for args in (["http://x", "--model", "injection-molding", "-o", "x.aasx"],
                  ["opc.tcp://x:1", "--model", "injection-molding"],
@@ -337,3 +368,12 @@ def test_aasref_starts_without_importing_asyncua() -> None:
                              Path(__file__).resolve().parent.parent)} if os.environ.get("AASREF_TEST_INSTALLED") != "1"
                          else None)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_placeholder_browse_names_match_instances() -> None:
+    pytest.importorskip("asyncua")
+    from aas_refmodels.collect._browse import placeholder
+
+    unit = placeholder("InjectionUnit_<Nr>")
+    assert unit is not None and unit.fullmatch("InjectionUnit_2") and not unit.fullmatch("Moulds")
+    assert placeholder("ToolLife") is None

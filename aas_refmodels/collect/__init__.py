@@ -125,6 +125,9 @@ class Session:
             if sec.policy:
                 if not (sec.cert and sec.key):
                     raise CollectError("security policy needs a client certificate and key (--cert, --key)")
+                uri = _certificate_uri(sec.cert)
+                if uri:  # the session's application URI has to be the one in the client certificate
+                    self.client.application_uri = uri
                 parts = [sec.policy, sec.mode or "SignAndEncrypt", sec.cert, sec.key]
                 if sec.server_cert:
                     parts.append(sec.server_cert)
@@ -149,6 +152,21 @@ class Session:
             with contextlib.suppress(BaseException):  # a half-open session: nothing more to release
                 await asyncio.wait_for(self.client.disconnect(), self.timeout)
             self.client = None
+
+
+def _certificate_uri(path: str) -> str | None:
+    """The application URI (subjectAltName URI) of a DER or PEM certificate, if it can be read."""
+    try:
+        from cryptography import x509
+
+        data = open(path, "rb").read()  # noqa: SIM115 - small file, read once
+        cert = x509.load_pem_x509_certificate(data) if data.lstrip().startswith(b"-----") \
+            else x509.load_der_x509_certificate(data)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        uris = san.get_values_for_type(x509.UniformResourceIdentifier)
+        return str(uris[0]) if uris else None
+    except Exception:  # unreadable here: asyncua reports the certificate problem when it loads it
+        return None
 
 
 def _describe(exc: BaseException) -> str:

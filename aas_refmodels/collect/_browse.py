@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,11 @@ class Node:
         for c in self.children:  # a server may put instance browse names into its own namespace
             if c.browse_name.Name == name.Name:
                 return c
+        pattern = placeholder(name.Name)
+        if pattern is not None:  # OptionalPlaceholder / MandatoryPlaceholder: <Name>, Tool_<Nr>
+            for c in self.children:
+                if pattern.fullmatch(c.browse_name.Name):
+                    return c
         return None
 
     def follow(self, path: Sequence[ua.QualifiedName]) -> Node | None:
@@ -60,6 +66,15 @@ class Node:
         while level:
             yield from level
             level = [c for n in level for c in n.children]
+
+
+def placeholder(name: str) -> re.Pattern[str] | None:
+    """A regular expression for the instance names of a placeholder browse name (``<ToolLifeEntry>``,
+    ``InjectionUnit_<Nr>``), or None for an ordinary name."""
+    if "<" not in name or ">" not in name:
+        return None
+    parts = re.split(r"<[^<>]*>", name)
+    return re.compile(".+".join(re.escape(p) for p in parts))
 
 
 def path_text(path: Sequence[ua.QualifiedName]) -> str:
