@@ -136,12 +136,13 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
                 return
             from ..collect import collect_all
 
-            results = collect_all(url, spec, **options)
+            results = collect_all(url, spec, single=not all_machines, **options)
         except CollectError as exc:
-            fail(str(exc), EXIT_CANNOT_RUN)
-        if len(results) > 1 and not all_machines:
-            fail(f"{len(results)} machines of the model's type on the server: choose one with --object "
-                 f"({', '.join(r.machine_path for r in results[:5])}) or use --all-machines -o DIR", EXIT_CANNOT_RUN)
+            message = str(exc)
+            if "machines of the model's type" in message:
+                message = message.replace("object=", "--object").replace("or collect them all",
+                                                                          "or use --all-machines -o DIR")
+            fail(message, EXIT_CANNOT_RUN)
         for r in results:
             _emit(r, report, report_format)
         bad = [r for r in results if r.missing and not allow_missing]

@@ -353,9 +353,13 @@ def build_from_values(spec: ModelSpec, collected: Mapping[str, Any], *, extra: M
 async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | None = None,
                             object: str | None = None, machine_type: str | None = None,
                             values: Mapping[str, Any] | None = None, allow_missing: bool = False,
-                            security: Security | None = None, timeout: float = 5.0, event_timeout: float = 0.0,
-                            ) -> list[CollectResult]:
-    """Collect every machine of the model's companion type (or ``object``) on the server at ``url``."""
+                            security: Security | None = None, timeout: float = 5.0, event_timeout: float = 10.0,
+                            single: bool = False) -> list[CollectResult]:
+    """Collect every machine of the model's companion type (or ``object``) on the server at ``url``.
+
+    ``event_timeout``: how long to wait for the machine's next event when elements are fields of an event type
+    (0: do not wait; those elements are then not found). ``single``: refuse a server with several machines.
+    """
     spec = _load_spec(spec)
     from ._bind import NOT_FOUND, prepare_reads, read_events, read_values
 
@@ -363,6 +367,9 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
     async with Session(url, security, timeout) as s:
         try:
             machines = await _machines(s, spec, object, machine_type)
+            if single and len(machines) > 1:
+                raise CollectError(f"{len(machines)} machines of the model's type on the server: choose one with "
+                                   f"object= ({', '.join(p for _, p in machines[:5])}) or collect them all")
             for k, (nid, path) in enumerate(machines):
                 res = await _resolve(s, spec, nid, path)
                 await prepare_reads(s.browser, res.plan)
@@ -402,11 +409,7 @@ def _has_id(spec: ModelSpec, path: str) -> bool:
 
 async def collect_async(url: str, spec: ModelSpec | str, **options: Any) -> CollectResult:
     """Collect one machine (``object=`` chooses among several) and build its instance."""
-    results = await collect_all_async(url, spec, **options)
-    if len(results) > 1:
-        raise CollectError(f"{len(results)} machines of the model's type on the server: choose one with object= "
-                           f"({', '.join(r.machine_path for r in results[:5])}) or collect them all")
-    return results[0]
+    return (await collect_all_async(url, spec, single=True, **options))[0]
 
 
 def collect(url: str, spec: ModelSpec | str, **options: Any) -> CollectResult:

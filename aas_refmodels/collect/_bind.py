@@ -73,6 +73,7 @@ class Binder:
         self.b, self.machine, self.decl = browser, machine, decl
         self.nodes = list(machine.walk())
         self.plan = Plan()
+        self.bound: dict[ua.NodeId, str] = {}  # node -> first element path bound to it (duplicates are flagged)
 
     def instances(self, owner: ua.NodeId, within: Node | None = None) -> list[Node]:
         nodes = self.nodes if within is None else list(within.walk())
@@ -187,9 +188,18 @@ class Binder:
         binding.spec = value_spec or e
         where = binding.node.nodeid.to_string() if binding.node is not None else \
             f"event {binding.event[0].to_string()}/{path_text(binding.event[1])}"  # type: ignore[index]
+        if binding.node is not None:
+            first = self.bound.setdefault(binding.node.nodeid, path)
+            if first != path and not _same_place(first, path):
+                note = f"{note.strip()}; same node as {first}".lstrip("; ")
         binding.row = Row(path, FOUND, where, note.strip(), required)
         self.plan.rows.append(binding.row)
         self.plan.bindings.append(binding)
+
+
+def _same_place(a: str, b: str) -> bool:
+    """The same element read into ProcessParameters and ProcessData (e.g. an injection unit's Index) is expected."""
+    return a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1] and a.split(".", 1)[0] != b.split(".", 1)[0]
 
 
 async def prepare_reads(b: Browser, plan: Plan) -> None:

@@ -40,7 +40,7 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
                      until: datetime.datetime | None = None, asset_id: str | None = None,
                      object: str | None = None, machine_type: str | None = None,
                      values: Mapping[str, Any] | None = None, allow_missing: bool = False,
-                     security: Any = None, timeout: float = 5.0, event_timeout: float = 0.0,
+                     security: Any = None, timeout: float = 5.0, event_timeout: float = 10.0,
                      series_id: str | None = None, max_internal_records: int | None = None,
                      on_record: Callable[[int, datetime.datetime, dict[str, Any]], None] | None = None,
                      ) -> PollResult:
