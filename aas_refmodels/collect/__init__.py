@@ -379,14 +379,11 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
                 built, missing, notes = build_from_values(spec, collected, extra=values, asset_id=aid,
                                                           allow_missing=allow_missing, stamp=stamp)
                 rows = res.plan.rows
-                by_path = {r.path: r for r in rows}
                 from ._bind import NO_ID, Row
 
-                for p in missing:
-                    generic_hit = by_path.get(p)
-                    if generic_hit is None:
-                        rows.append(Row(p, NOT_FOUND if _has_id(spec, p) else NO_ID, "",
-                                        "mandatory; no value", True))
+                for p in missing:  # mandatory elements without a row yet (no OPC UA id, or not reached)
+                    if not any(r.path == p or r.path.startswith((p + "[", p + ".")) for r in rows):
+                        rows.append(Row(p, NOT_FOUND if _has_id(spec, p) else NO_ID, "", "mandatory; no value", True))
                 results.append(CollectResult(_safe_url(url), spec.key, nid.to_string(), path, rows, collected,
                                              missing, built, notes, stamp))
         except CollectError:

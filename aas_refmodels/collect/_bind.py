@@ -167,10 +167,11 @@ class Binder:
             t = self.item_type(item)
             if t is None:
                 return
-            insts = [scope] if scope is not None and self.b.is_a(scope.typedef, t) else self.instances(t)
+            insts = self.scoped(t, scope)
             if not insts:
-                self.plan.rows.append(Row(path + "[]", NOT_FOUND, "", f"no instance of {t.to_string()} under the "
-                                          "machine", required and item.cardinality.required))
+                where = "in its list item" if scope is not None else "under the machine"
+                self.plan.rows.append(Row(path + "[]", NOT_FOUND, "", f"no instance of {t.to_string()} {where}",
+                                          required and item.cardinality.required))
             for k, inst in enumerate(insts):
                 self.elements(item.children, f"{path}[{k}]", inst, True)
         elif mt in ("SubmodelElementCollection", "Entity"):
