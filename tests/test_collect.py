@@ -197,6 +197,11 @@ def test_cli_wrong_type_object(imm: Machines, runner: CliRunner, tmp_path: Path)
     res = runner.invoke(main, ["collect", imm.url, "--model", "machining", "-o", str(out)])
     assert res.exit_code == 3 and "MachineTool" in _stderr(res)
     assert not out.exists()
+    for obj in ("ns=5;s=NoSuchMachine", "Objects/NoSuchMachine"):  # browse errors: one line, exit 3
+        res = runner.invoke(main, ["collect", imm.url, "--model", "injection-molding", "--object", obj,
+                                   "-o", str(out)])
+        assert res.exit_code == 3 and len(_stderr(res).strip().splitlines()) == 1, (obj, res.output)
+        assert not out.exists()
 
 
 def test_cli_polling_into_time_series(imm: Machines, runner: CliRunner, tmp_path: Path, schema_dir: Path) -> None:
@@ -246,6 +251,7 @@ def test_library_poll(imm: Machines) -> None:
 
 
 def test_dead_port_fails_fast(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("asyncua")
     out = tmp_path / "x.aasx"
     t0 = time.perf_counter()
     res = runner.invoke(main, ["collect", f"opc.tcp://127.0.0.1:{free_port()}", "--model", "injection-molding",
@@ -259,6 +265,7 @@ def test_dead_port_fails_fast(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_secrets_never_appear(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("asyncua")
     monkeypatch.setenv("AASREF_OPCUA_PASSWORD", "s3cret-pw")
     port = free_port()
     res = runner.invoke(main, ["collect", f"opc.tcp://mes:hunter2@127.0.0.1:{port}", "--model", "injection-molding",
@@ -347,10 +354,12 @@ def test_unece_table_agrees_with_the_opc_foundation_csv() -> None:
     (120.0, "RPM", "1/min", 120.0), (3.0, "KWT", "W", 3000.0), (2.0, "CEL", "K", 2.0), (1.0, "HUR", "s", 3600.0),
 ])
 def test_convert(value: float, code: str, target: str, expected: float) -> None:
+    pytest.importorskip("pint")
     assert U.convert(value, U.SourceUnit(code, code), target) == pytest.approx(expected)
 
 
 def test_convert_refuses_other_dimensions() -> None:
+    pytest.importorskip("pint")
     with pytest.raises(U.UnitMismatch):
         U.convert(1.0, U.SourceUnit("s", "SEC"), "mm/s")
     assert U.convert(5.0, None, "mm") == 5.0                      # the server states no unit
