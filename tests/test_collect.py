@@ -264,6 +264,25 @@ def test_dead_port_fails_fast(runner: CliRunner, tmp_path: Path) -> None:
     assert elapsed < 5  # connection refused is reported at once, not after a long timeout
 
 
+def test_silent_server_times_out(runner: CliRunner, tmp_path: Path) -> None:
+    """A port that accepts TCP but never answers the OPC UA Hello: the --timeout ends it, exit 3."""
+    import socket
+
+    pytest.importorskip("asyncua")
+    out = tmp_path / "x.aasx"
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        t0 = time.perf_counter()
+        res = runner.invoke(main, ["collect", f"opc.tcp://127.0.0.1:{port}", "--model", "injection-molding",
+                                   "--timeout", "1s", "-o", str(out)])
+        elapsed = time.perf_counter() - t0
+    assert res.exit_code == 3, res.output
+    assert "timed out" in _stderr(res) and len(_stderr(res).strip().splitlines()) == 1
+    assert elapsed < 4 and not out.exists()
+
+
 def test_secrets_never_appear(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("asyncua")
     monkeypatch.setenv("AASREF_OPCUA_PASSWORD", "s3cret-pw")
