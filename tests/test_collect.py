@@ -351,6 +351,19 @@ def test_unit_id_round_trip(code: str) -> None:
     assert U.unece_code(U.unit_id(code)) == code
 
 
+_SAME_DIMENSION = [("SEC", "C26"), ("MIN", "HUR"), ("MMT", "CMT"), ("BAR", "MPA"), ("CEL", "FAH"), ("KWT", "WTT"),
+                   ("RPM", "RPS"), ("H81", "2X"), ("CMQ", "MMQ")]
+
+
+@given(st.sampled_from(_SAME_DIMENSION), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
+def test_conversion_round_trips(pair: tuple[str, str], value: float) -> None:
+    pytest.importorskip("pint")
+    a, b = (U.SourceUnit(c, c) for c in pair)
+    there = U.convert(value, a, U.UNECE_UNITS[pair[1]])
+    back = U.convert(there, b, U.UNECE_UNITS[pair[0]])
+    assert back == pytest.approx(value, rel=1e-9, abs=1e-6)
+
+
 def test_unece_table_agrees_with_the_opc_foundation_csv() -> None:
     import csv
 

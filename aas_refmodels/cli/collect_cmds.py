@@ -79,8 +79,8 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
     aasref collect opc.tcp://imm07:4840 --model injection-molding --asset-id https://plant.example.kr/imm07 -o imm07.aasx
     aasref collect opc.tcp://srv:4840 --model injection-molding --all-machines -o out/
     aasref collect opc.tcp://imm07:4840 --model injection-molding --every 5s --count 720 -o shift.aasx
-    AASREF_OPCUA_USER=mes AASREF_OPCUA_PASSWORD=... aasref collect opc.tcp://... --security Basic256Sha256,SignAndEncrypt \\
-        --cert client.der --key client.pem --model machining -o vmc.aasx
+    aasref collect opc.tcp://vmc07:4840 --model machining --username mes --password-file /run/secrets/opcua \\
+        --security Basic256Sha256,SignAndEncrypt --cert client.der --key client.pem -o vmc.aasx
 
     Exit codes: 0 written, 1 mandatory elements missing (see --report) or values invalid,
     2 usage, 3 could not run (unreachable, timeout, certificate refused, browse error): nothing written.
