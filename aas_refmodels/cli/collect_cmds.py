@@ -85,8 +85,11 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
     Exit codes: 0 written, 1 mandatory elements missing (see --report) or values invalid,
     2 usage, 3 could not run (unreachable, timeout, certificate refused, browse error): nothing written.
     """
+    import logging
+
     from ..collect import CollectError, Security
 
+    logging.getLogger("asyncua").setLevel(logging.ERROR)  # asyncua's warnings would add lines to the one-line errors
     if not url.startswith("opc.tcp://"):
         raise click.UsageError("the server URL starts with opc.tcp://")
     if output is None and not report:
