@@ -418,3 +418,21 @@ def test_placeholder_browse_names_match_instances() -> None:
     unit = placeholder("InjectionUnit_<Nr>")
     assert unit is not None and unit.fullmatch("InjectionUnit_2") and not unit.fullmatch("Moulds")
     assert placeholder("ToolLife") is None
+
+
+def test_without_asyncua_one_line_exit_3(tmp_path: Path) -> None:
+    """Without the opcua extra: a clear one-line error naming the extra, exit 3."""
+    import subprocess
+    import sys
+
+    fake = tmp_path / "site" / "asyncua"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named asyncua')\n", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    paths = [str(tmp_path / "site")] + ([] if os.environ.get("AASREF_TEST_INSTALLED") == "1" else [str(root)])
+    out = subprocess.run([sys.executable, "-m", "aas_refmodels.cli", "collect", "opc.tcp://127.0.0.1:4840",
+                          "--model", "injection-molding", "-o", str(tmp_path / "x.aasx")],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
+    assert out.returncode == 3
+    assert out.stderr.strip() == "error: OPC UA support is not installed: pip install 'aas-refmodels[opcua]'"
+    assert not (tmp_path / "x.aasx").exists()

@@ -361,10 +361,10 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
     (0: do not wait; those elements are then not found). ``single``: refuse a server with several machines.
     """
     spec = _load_spec(spec)
-    from ._bind import NOT_FOUND, prepare_reads, read_events, read_values
-
     results: list[CollectResult] = []
-    async with Session(url, security, timeout) as s:
+    async with Session(url, security, timeout) as s:  # raises CollectError first when asyncua is missing
+        from ._bind import NO_ID, NOT_FOUND, Row, prepare_reads, read_events, read_values
+
         try:
             machines = await _machines(s, spec, object, machine_type)
             if single and len(machines) > 1:
@@ -379,7 +379,6 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
                 built, missing, notes = build_from_values(spec, collected, extra=values, asset_id=aid,
                                                           allow_missing=allow_missing, stamp=stamp)
                 rows = res.plan.rows
-                from ._bind import NO_ID, Row
 
                 for p in missing:  # mandatory elements without a row yet (no OPC UA id, or not reached)
                     if not any(r.path == p or r.path.startswith((p + "[", p + ".")) for r in rows):

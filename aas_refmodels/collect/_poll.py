@@ -51,14 +51,14 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
     """
     from ..ingest.timeseries import TimeSeriesWriter, variables_from_spec
     from . import CollectError, CollectResult, Session, _load_spec, _machines, _resolve, _safe_url, build_from_values
-    from ._bind import prepare_reads, read_events, read_values
 
     if every <= 0:
         raise ValueError("the polling period must be positive")
     if count is None and until is None:
         raise ValueError("give count or until")
     spec = _load_spec(spec)
-    async with Session(url, security, timeout) as s:
+    async with Session(url, security, timeout) as s:  # raises CollectError first when asyncua is missing
+        from ._bind import prepare_reads, read_events, read_values
         machines = await _machines(s, spec, object, machine_type)
         if len(machines) > 1:
             raise CollectError(f"{len(machines)} machines of the model's type on the server: choose one with object=")
