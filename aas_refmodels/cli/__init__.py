@@ -31,3 +31,8 @@ except ImportError:  # pragma: no cover - only while the validator is absent
     _VALIDATE = []
 for _command in _VALIDATE:
     main.add_command(_command)
+
+from .ingest_cmds import COMMANDS as _INGEST  # noqa: E402  (ingest, map)
+
+for _command in _INGEST:
+    main.add_command(_command)

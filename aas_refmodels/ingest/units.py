@@ -90,6 +90,11 @@ def unit_in_header(header: str) -> tuple[str, str | None]:
     if m and known(m.group("u")):
         return header[:m.start()].strip(), m.group("u").strip()
     for sep in ("_", " ", "-"):
+        parts = header.split(sep)
+        if len(parts) >= 3 and all(parts[-2:]):  # feed_mm_min -> mm/min, gas_l_min -> l/min
+            compound = f"{parts[-2]}/{parts[-1]}"
+            if known(compound) and _plausible(parts[-2]) and not parts[-2].isdigit():
+                return sep.join(parts[:-2]).strip(), compound
         if sep in header:
             head, _, tail = header.rpartition(sep)
             if head and tail and len(tail) <= 6 and not tail.isdigit() and known(tail) and _plausible(tail):
@@ -98,6 +103,8 @@ def unit_in_header(header: str) -> tuple[str, str | None]:
 
 
 def _plausible(token: str) -> bool:
-    """Reject words pint happens to know that are rarely units in a header (``time``, ``no``, ``id``)."""
-    return token.lower() not in {"time", "no", "id", "count", "cnt", "max", "min", "avg", "type", "name", "code", "a",
-                                 "t", "p", "d", "day", "year", "flag", "point", "number"} or token in ("min",)
+    """Reject words pint happens to know that are rarely units in a header (``time``, ``no``, ``id``, ``a``)."""
+    if token in {"a", "t", "p", "d", "s1", "m1"}:
+        return False
+    return token.lower() not in {"time", "no", "id", "count", "cnt", "max", "avg", "type", "name", "code", "day",
+                                 "year", "flag", "point", "number", "mean", "total", "sum"}
