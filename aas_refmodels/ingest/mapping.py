@@ -166,7 +166,7 @@ def load_mapping(file: str | Path, spec: ModelSpec) -> Mapping_:
 def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
                     locate: Callable[[tuple[Any, ...]], str] | None = None) -> Mapping_:
     """Check a mapping (a dict as in the YAML file) against the model and compile it."""
-    where = locate or (lambda p: _dotted(p))
+    where = locate or (lambda p: "mapping")
     problems: list[tuple[str, str]] = []
     index = V.index_spec(spec)
     infos = P.fillable_paths(spec)
@@ -234,10 +234,6 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
                 bad(at, problem)
                 continue
         constants[path] = _plain(value)
-    columns = {r.column for r in rules} | set(ignored)
-    for key in ("record_key", "timestamp"):
-        if doc.get(key) is not None and doc[key] not in columns:
-            bad((key,), f"{doc[key]!r} is not a column of the mapping")
     if problems:
         raise MappingError("the mapping does not fit reference model " + spec.key, problems)
     absent = frozenset(str(a) for a in doc["absent"]) if doc.get("absent") is not None else frozenset(DEFAULT_ABSENT)
@@ -317,7 +313,9 @@ def convert_cell(rule: ColumnRule, raw: Any, mapping: Mapping_) -> Any:
                 raise CellError(f"{raw!r} is not in the value map ({shown})")
     vt = e.value_type
     if vt in ("xs:dateTime", "xs:date") or rule.format:
-        raw = _datetime(raw, rule, mapping, vt or "xs:dateTime")
+        moment = _datetime(raw, rule, mapping)
+        # objects, not text: basyx parses fractional seconds through a float and may lose a microsecond
+        raw = moment if vt == "xs:dateTime" else moment.date() if vt == "xs:date" else moment.isoformat()
     elif vt in xstypes.NUMERIC_TYPES:
         raw = _number(raw, rule, vt)
     elif vt == "xs:boolean" and isinstance(raw, str):
@@ -365,7 +363,7 @@ def _number(raw: Any, rule: ColumnRule, vt: str) -> Any:
     return number
 
 
-def _datetime(raw: Any, rule: ColumnRule, mapping: Mapping_, vt: str) -> str:
+def _datetime(raw: Any, rule: ColumnRule, mapping: Mapping_) -> datetime.datetime:
     zone = rule.zone or mapping.zone
     if isinstance(raw, datetime.datetime):
         value = raw
@@ -380,15 +378,12 @@ def _datetime(raw: Any, rule: ColumnRule, mapping: Mapping_, vt: str) -> str:
             raise CellError(f"{raw!r} is not a date-time in {expected}") from None
     else:
         raise CellError(f"{raw!r} is not a date-time")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    return value.date().isoformat() if vt == "xs:date" else value.isoformat()
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 
 def parse_timestamp(raw: Any, rule: ColumnRule | None, mapping: Mapping_) -> datetime.datetime:
     """A record's time from its timestamp cell (aware datetime)."""
-    text = _datetime(raw, rule or ColumnRule("", "", _DUMMY), mapping, "xs:dateTime")
-    return datetime.datetime.fromisoformat(text)
+    return _datetime(raw, rule or ColumnRule("", "", _DUMMY), mapping)
 
 
 _DUMMY = ElementSpec("Timestamp", "Property", "", Cardinality.ZERO_TO_ONE, {}, {}, "", value_type="xs:dateTime")
