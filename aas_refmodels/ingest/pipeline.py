@@ -146,22 +146,24 @@ class Checker:
         key = str(n)
         if mapping.record_key:
             cell = raw.get(mapping.record_key)
+            key_rule = self.by_column.get(mapping.record_key)
+            key_path = key_rule.path if key_rule else ""
             text = "" if cell is None else (str(int(cell)) if isinstance(cell, float) and cell.is_integer()
                                             else str(cell).strip())
             if not text or text in mapping.absent:
-                problems.append(Problem(n, mapping.record_key, "", "no record key"))
-            elif self._keys is not None:
-                if text in self._keys:
-                    problems.append(Problem(n, mapping.record_key, "", f"record key {text!r} also in row "
-                                                                       f"{self._keys[text]}"))
-                else:
-                    self._keys[text] = n
+                if not any(p.column == mapping.record_key for p in problems):
+                    problems.append(Problem(n, mapping.record_key, key_path, "no record key"))
+            elif self._keys is not None and text in self._keys:
+                problems.append(Problem(n, mapping.record_key, key_path,
+                                        f"record key {text!r} also in row {self._keys[text]}"))
             key = text
         if not problems:
             for path, message in self._shape_problems(flat):
                 problems.append(Problem(n, self.column_of.get(path, ""), path, message))
         if problems:
             return Rejected(n, raw, problems)
+        if self._keys is not None:
+            self._keys[key] = n
         return Record(n, key, timestamp, flat)
 
     def _shape_problems(self, flat: dict[str, Any]) -> list[tuple[str, str]]:
@@ -271,13 +273,16 @@ class TimeSeriesOutput(_Output):
 
     def finish(self) -> Path:
         series = self.writer.finish()
-        built_latest = build_instance(self.checker.record_spec, self.latest.values if self.latest else {},
-                                      asset_id=self.common.asset_id)
+        latest: list[model.Submodel] = []
+        latest_files: dict[str, Path] = {}
+        if self.latest is not None:  # no good record: no ProcessData (it has mandatory values)
+            built = build_instance(self.checker.record_spec, self.latest.values, asset_id=self.common.asset_id)
+            latest, latest_files = built.submodels, built.attachments
         kpis, kpi_cds = self._kpis()
-        submodels = [*built_latest.submodels, *self.common.once, series.submodel, *kpis]
+        submodels = [*latest, *self.common.once, series.submodel, *kpis]
         cds = _dedupe([*build_concept_descriptions(self.common.spec), *series.concept_descriptions, *kpi_cds])
         shell = _shell(self.common.spec, self.common.asset_id, [s.id for s in submodels])
-        attachments = {**self.common.attachments, **series.attachments, **built_latest.attachments}
+        attachments = {**self.common.attachments, **series.attachments, **latest_files}
         tmp = _temp_beside(self.target)
         try:
             write([shell, *submodels, *cds], tmp, self.fmt, spec_version=self.common.version,
