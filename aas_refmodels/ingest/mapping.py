@@ -82,12 +82,13 @@ def _locations(text: str) -> Callable[[tuple[Any, ...]], str]:
 
     def locate(path: tuple[Any, ...]) -> str:
         node = root
-        for key in path:
+        for depth, key in enumerate(path):
             if isinstance(node, yaml.MappingNode):
                 nxt = None
                 for k, v in node.value:
                     if str(k.value) == str(key):
-                        nxt = v
+                        # a constant's key is its path: point at the key
+                        nxt = k if depth == 1 and path[0] == "constants" else v
                         break
                 if nxt is None:
                     break
