@@ -32,6 +32,11 @@ except ImportError:  # pragma: no cover - only while the validator is absent
 for _command in _VALIDATE:
     main.add_command(_command)
 
+from .ingest_cmds import COMMANDS as _INGEST  # noqa: E402  (ingest, map)
+
+for _command in _INGEST:
+    main.add_command(_command)
+
 from .collect_cmds import COMMANDS as _COLLECT  # noqa: E402  (aasref collect; asyncua is imported when it runs)
 
 for _command in _COLLECT:

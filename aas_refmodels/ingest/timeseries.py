@@ -475,7 +475,8 @@ class TimeSeriesWriter:
         for n, (ts, row) in enumerate(self._buffer, start=1):
             elements: list[model.SubmodelElement] = [self._property(time_spec, self._time_id_short, self._relative(ts)),
                                                      self._utc_time(ts)]
-            elements += [self._variable(v, row[i]) for i, v in enumerate(self.variables) if row[i] is not None]
+            elements += [self._variable(v, row[i], named=False) for i, v in enumerate(self.variables)
+                         if row[i] is not None]
             records.append(self._collection(record_spec, f"{base}{n:02d}", elements))
         children = self._segment_head(prefix, len(self._buffer), state, updated)
         children.append(self._collection(s(f"{prefix}.Records"), "Records", records))
@@ -520,12 +521,13 @@ class TimeSeriesWriter:
             semantic_id=global_ref(UTC_TIME_SEMANTIC_ID))
 
     @staticmethod
-    def _variable(v: Variable, value: Any) -> model.Property:
+    def _variable(v: Variable, value: Any, named: bool = True) -> model.Property:
+        """A variable's Property; its names and definition are given once, in ``Metadata.Record``."""
         assert v.semantic_id is not None
         return model.Property(
             id_short=v.id_short, value_type=xstypes.type_class(v.value_type), value=value,
-            display_name=names(v.name) if v.name else None,
-            description=texts(v.definition) if v.definition else None,
+            display_name=names(v.name) if v.name and named else None,
+            description=texts(v.definition) if v.definition and named else None,
             semantic_id=global_ref(v.semantic_id))
 
     def _concept_descriptions(self) -> list[ConceptDescription]:
