@@ -152,10 +152,15 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
         if output is not None:
             if all_machines:
                 output.mkdir(parents=True, exist_ok=True)
+            used: set[str] = set()
             for r in results:
+                name = _file_name(r.machine_path)
+                while name in used:  # two machines with one browse name in different folders
+                    name += "_"
+                used.add(name)
                 if r.built is None:
                     continue
-                target = output / f"{_file_name(r.machine_path)}.{fmt or 'aasx'}" if all_machines else output
+                target = output / f"{name}.{fmt or 'aasx'}" if all_machines else output
                 _write(r.built.objects(), target, fmt, spec_version, dict(r.built.attachments), r)
                 click.echo(f"wrote {target} ({r.machine_path}: {len(r.values)} values)")
         if bad:
