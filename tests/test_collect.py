@@ -436,3 +436,19 @@ def test_without_asyncua_one_line_exit_3(tmp_path: Path) -> None:
     assert out.returncode == 3
     assert out.stderr.strip() == "error: OPC UA support is not installed: pip install 'aas-refmodels[opcua]'"
     assert not (tmp_path / "x.aasx").exists()
+
+
+def test_connection_lost_while_reading_is_could_not_run() -> None:
+    """A server that goes away during browsing or polling: CollectError (exit 3), with the URL and no password."""
+    pytest.importorskip("asyncua")
+    from asyncua import ua
+
+    from aas_refmodels.collect import CollectError, server_errors
+
+    for exc in (ConnectionError("Connection is closed"), TimeoutError(), ua.UaStatusCodeError(0x80340000)):
+        with pytest.raises(CollectError, match=r"^opc\.tcp://127\.0\.0\.1:4840: ") as info, \
+                server_errors("opc.tcp://mes:pw@127.0.0.1:4840"):
+            raise exc
+        assert "pw" not in str(info.value)
+    with pytest.raises(KeyError), server_errors("opc.tcp://127.0.0.1:4840"):  # our own bugs stay visible
+        raise KeyError("x")

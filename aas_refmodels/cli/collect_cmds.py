@@ -89,7 +89,7 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
 
     from ..collect import CollectError, Security
 
-    logging.getLogger("asyncua").setLevel(logging.ERROR)  # asyncua's warnings would add lines to the one-line errors
+    logging.getLogger("asyncua").setLevel(logging.CRITICAL + 1)  # its logs (tracebacks) would break the one-line errors
     if not url.startswith("opc.tcp://"):
         raise click.UsageError("the server URL starts with opc.tcp://")
     if output is None and not report:

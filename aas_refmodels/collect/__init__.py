@@ -8,7 +8,7 @@ import dataclasses
 import datetime
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -133,6 +133,8 @@ class Session:
                     parts.append(sec.server_cert)
                 await self.client.set_security_string(",".join(parts))
             await asyncio.wait_for(self.client.connect(), self.timeout)
+            self.browser = Browser(self.client)
+            await self.browser.start()
         except CollectError:
             raise
         except BaseException as exc:  # asyncua raises many kinds; every one means "could not connect"
@@ -140,8 +142,6 @@ class Session:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise CollectError(f"cannot connect to {_safe_url(self.url)}: {_describe(exc)}") from None
-        self.browser = Browser(self.client)
-        await self.browser.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -167,6 +167,21 @@ def _certificate_uri(path: str) -> str | None:
         return str(uris[0]) if uris else None
     except Exception:  # unreadable here: asyncua reports the certificate problem when it loads it
         return None
+
+
+@contextlib.contextmanager
+def server_errors(url: str) -> Iterator[None]:
+    """Errors of the server or the connection during browsing and reading become :class:`CollectError`."""
+    try:
+        yield
+    except CollectError:
+        raise
+    except (OSError, TimeoutError) as exc:
+        raise CollectError(f"{_safe_url(url)}: {_describe(exc)}") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("asyncua") or type(exc).__name__.startswith(("Ua", "Bad", "BrowseError")):
+            raise CollectError(f"{_safe_url(url)}: browse or read failed: {_describe(exc)}") from None
+        raise
 
 
 def _describe(exc: BaseException) -> str:
@@ -365,7 +380,7 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
     async with Session(url, security, timeout) as s:  # raises CollectError first when asyncua is missing
         from ._bind import NO_ID, NOT_FOUND, Row, prepare_reads, read_events, read_values
 
-        try:
+        with server_errors(url):
             machines = await _machines(s, spec, object, machine_type)
             if single and len(machines) > 1:
                 raise CollectError(f"{len(machines)} machines of the model's type on the server: choose one with "
@@ -385,14 +400,6 @@ async def collect_all_async(url: str, spec: ModelSpec | str, *, asset_id: str | 
                         rows.append(Row(p, NOT_FOUND if _has_id(spec, p) else NO_ID, "", "mandatory; no value", True))
                 results.append(CollectResult(_safe_url(url), spec.key, nid.to_string(), path, rows, collected,
                                              missing, built, notes, stamp))
-        except CollectError:
-            raise
-        except (OSError, TimeoutError) as exc:
-            raise CollectError(f"{_safe_url(url)}: {_describe(exc)}") from None
-        except Exception as exc:
-            if type(exc).__module__.startswith("asyncua") or exc.__class__.__name__.startswith(("Ua", "Browse")):
-                raise CollectError(f"{_safe_url(url)}: browse failed: {_describe(exc)}") from None
-            raise
     return results
 
 

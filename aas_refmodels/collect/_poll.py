@@ -50,7 +50,17 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
     instance). Ticks are on a fixed schedule; a tick that starts a whole period late counts as backlog.
     """
     from ..ingest.timeseries import TimeSeriesWriter, variables_from_spec
-    from . import CollectError, CollectResult, Session, _load_spec, _machines, _resolve, _safe_url, build_from_values
+    from . import (
+        CollectError,
+        CollectResult,
+        Session,
+        _load_spec,
+        _machines,
+        _resolve,
+        _safe_url,
+        build_from_values,
+        server_errors,
+    )
 
     if every <= 0:
         raise ValueError("the polling period must be positive")
@@ -58,60 +68,61 @@ async def poll_async(url: str, spec: ModelSpec | str, *, every: float, count: in
         raise ValueError("give count or until")
     spec = _load_spec(spec)
     async with Session(url, security, timeout) as s:  # raises CollectError first when asyncua is missing
-        from ._bind import prepare_reads, read_events, read_values
-        machines = await _machines(s, spec, object, machine_type)
-        if len(machines) > 1:
-            raise CollectError(f"{len(machines)} machines of the model's type on the server: choose one with object=")
-        nid, path = machines[0]
-        res = await _resolve(s, spec, nid, path)
-        await prepare_reads(s.browser, res.plan)
-        collected, stamp = await read_values(s.browser, res.plan)
-        await read_events(s.client, s.browser, res.plan, nid, event_timeout, collected)
-        built, missing, notes = build_from_values(spec, collected, extra=values, asset_id=asset_id,
-                                                  allow_missing=allow_missing, stamp=stamp)
-        first = CollectResult(_safe_url(url), spec.key, nid.to_string(), path, res.plan.rows, collected, missing,
-                              built, notes, stamp)
-        tracked = [bd for bd in res.plan.readable()
-                   if bd.path.startswith("ProcessData.") and not bd.spread and bd.path in collected]
-        variables = variables_from_spec(spec, [bd.path for bd in tracked])
-        asset = (asset_id or f"urn:aas-refmodels:collect:{spec.model}").rstrip("/")
-        sid = series_id or f"{asset}/sm/TimeSeries/{stamp.strftime('%Y%m%dT%H%M%SZ')}"
-        writer = TimeSeriesWriter(variables, submodel_id=sid, sampling_interval=None,
-                                  max_internal_records=max_internal_records,
-                                  name={"en": f"{spec.model} process data, every {every:g} s",
-                                        "ko": f"{spec.model} 공정 데이터, {every:g} 초 간격"})
-        from ._bind import Plan
-        from ._bind import read_values as _read
+        with server_errors(url):
+            from ._bind import prepare_reads, read_events, read_values
+            machines = await _machines(s, spec, object, machine_type)
+            if len(machines) > 1:
+                raise CollectError(f"{len(machines)} machines of the model's type on the server: choose one with object=")
+            nid, path = machines[0]
+            res = await _resolve(s, spec, nid, path)
+            await prepare_reads(s.browser, res.plan)
+            collected, stamp = await read_values(s.browser, res.plan)
+            await read_events(s.client, s.browser, res.plan, nid, event_timeout, collected)
+            built, missing, notes = build_from_values(spec, collected, extra=values, asset_id=asset_id,
+                                                      allow_missing=allow_missing, stamp=stamp)
+            first = CollectResult(_safe_url(url), spec.key, nid.to_string(), path, res.plan.rows, collected, missing,
+                                  built, notes, stamp)
+            tracked = [bd for bd in res.plan.readable()
+                       if bd.path.startswith("ProcessData.") and not bd.spread and bd.path in collected]
+            variables = variables_from_spec(spec, [bd.path for bd in tracked])
+            asset = (asset_id or f"urn:aas-refmodels:collect:{spec.model}").rstrip("/")
+            sid = series_id or f"{asset}/sm/TimeSeries/{stamp.strftime('%Y%m%dT%H%M%SZ')}"
+            writer = TimeSeriesWriter(variables, submodel_id=sid, sampling_interval=None,
+                                      max_internal_records=max_internal_records,
+                                      name={"en": f"{spec.model} process data, every {every:g} s",
+                                            "ko": f"{spec.model} 공정 데이터, {every:g} 초 간격"})
+            from ._bind import Plan
+            from ._bind import read_values as _read
 
-        late = 0
-        reads: list[float] = []
-        n = 0
-        start = time.monotonic()
-        try:
-            while not (missing and not allow_missing):  # an incomplete first record stops before polling
-                if count is not None and n >= count:
-                    break
-                now_wall = datetime.datetime.now(datetime.UTC)
-                if until is not None and now_wall >= until:
-                    break
-                due = start + n * every
-                wait = due - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                elif -wait > every:
-                    late += 1
-                t0 = time.monotonic()
-                row, tick = await _read(s.browser, Plan(bindings=tracked))
-                reads.append(time.monotonic() - t0)
-                record = {bd.path: row[bd.path] for bd in tracked if bd.path in row}
-                writer.add(tick, record)
-                if on_record is not None:
-                    on_record(n, tick, record)
-                n += 1
-            series = writer.finish(state="completed")
-        except BaseException:
-            writer.close()
-            raise
+            late = 0
+            reads: list[float] = []
+            n = 0
+            start = time.monotonic()
+            try:
+                while not (missing and not allow_missing):  # an incomplete first record stops before polling
+                    if count is not None and n >= count:
+                        break
+                    now_wall = datetime.datetime.now(datetime.UTC)
+                    if until is not None and now_wall >= until:
+                        break
+                    due = start + n * every
+                    wait = due - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    elif -wait > every:
+                        late += 1
+                    t0 = time.monotonic()
+                    row, tick = await _read(s.browser, Plan(bindings=tracked))
+                    reads.append(time.monotonic() - t0)
+                    record = {bd.path: row[bd.path] for bd in tracked if bd.path in row}
+                    writer.add(tick, record)
+                    if on_record is not None:
+                        on_record(n, tick, record)
+                    n += 1
+                series = writer.finish(state="completed")
+            except BaseException:
+                writer.close()
+                raise
     return PollResult(first, series, n, [bd.path for bd in tracked], late, reads, writer)
 
 
