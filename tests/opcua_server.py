@@ -288,6 +288,7 @@ async def _emit_events(server: Any, machines: Machines, stop: asyncio.Event) -> 
             await other.trigger()
         for gen in gens:
             gen.event.Message = ua.LocalizedText("cycle end")
+            gen.event.MachineCycleCounter += 1  # one more cycle of the machine per event
             await gen.trigger()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.05)

@@ -236,6 +236,29 @@ def test_cli_polling_until(imm: Machines, runner: CliRunner, tmp_path: Path) -> 
     assert json.loads(out.read_text(encoding="utf-8"))["submodels"]
 
 
+def test_cli_one_record_per_cycle_event(imm: Machines, runner: CliRunner, tmp_path: Path,
+                                        schema_dir: Path) -> None:
+    out = tmp_path / "cycles.aasx"
+    res = runner.invoke(main, ["collect", imm.url, "--model", "injection-molding", "--object", imm.imm[0],
+                               "--values", str(_values_file(tmp_path)), "--event-timeout", "5s",
+                               "--on-event", "--count", "3", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "3 records" in res.output and "events queued" in res.output
+    assert aas_refmodels.validate(out, schema_dir=schema_dir).ok
+    env = aas_refmodels.read(out).store
+    ts = next(o for o in env if getattr(o, "id_short", "") == "TimeSeries")
+    records = list(ts.get_referable("Segments").get_referable("InternalSegment01").get_referable("Records").value)
+    assert len(records) == 3
+    counters = []
+    for record in records:  # event fields (converted ms -> s) next to the variables read at the event
+        fields = {e.id_short: e.value for e in record.value}
+        assert float(fields["CycleTime"]) == pytest.approx(35.2)
+        assert int(fields["CycleCounter"]) == 1842
+        assert float(fields["InjectionTime"]) == pytest.approx(1.25)
+        counters.append(int(fields["MachineCycleCounter"]))
+    assert counters == sorted(set(counters))  # three different cycles, in order
+
+
 def test_library_poll(imm: Machines) -> None:
     from aas_refmodels.collect import poll
 
@@ -340,7 +363,10 @@ def test_usage_errors(runner: CliRunner) -> None:
                  ["opc.tcp://x:1", "--model", "injection-molding"],
                  ["opc.tcp://x:1", "--model", "injection-molding", "--every", "5s", "-o", "x.aasx"],
                  ["opc.tcp://x:1", "--model", "injection-molding", "--count", "3", "-o", "x.aasx"],
-                 ["opc.tcp://x:1", "--model", "injection-molding", "--every", "fast", "--count", "3", "-o", "x"]):
+                 ["opc.tcp://x:1", "--model", "injection-molding", "--every", "fast", "--count", "3", "-o", "x"],
+                 ["opc.tcp://x:1", "--model", "injection-molding", "--every", "1s", "--on-event", "--count", "3",
+                  "-o", "x"],
+                 ["opc.tcp://x:1", "--model", "injection-molding", "--on-event", "-o", "x"]):
         assert runner.invoke(main, ["collect", *args]).exit_code == 2, args
 
 

@@ -53,6 +53,8 @@ def _secret(password_file: Path | None) -> str | None:
 @click.option("--report-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--allow-missing", is_flag=True, help="Write the instance even when mandatory elements have no value.")
 @click.option("--every", metavar="DURATION", help="Poll every DURATION (500ms, 5s) into an IDTA 02008 TimeSeries.")
+@click.option("--on-event", is_flag=True,
+              help="One record per event of the model's event types (e.g. each cycle), instead of --every.")
 @click.option("--count", type=click.IntRange(min=1), help="Number of records to poll.")
 @click.option("--until", metavar="ISO-TIME", help="Poll until this time (ISO 8601; naive = UTC).")
 @click.option("--event-timeout", default="10s", show_default=True, metavar="DURATION",
@@ -69,7 +71,8 @@ def _secret(password_file: Path | None) -> str | None:
 @click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="AAS metamodel version.")
 def collect(url: str, model: str, version: str | None, asset_id: str | None, output: Path | None, obj: str | None,
             all_machines: bool, machine_type: str | None, values_file: Path | None, report: bool,
-            report_format: str, allow_missing: bool, every: str | None, count: int | None, until: str | None,
+            report_format: str, allow_missing: bool, every: str | None, on_event: bool, count: int | None,
+            until: str | None,
             event_timeout: str, timeout: str, username: str | None, password_file: Path | None,
             security: str | None, cert: Path | None, key: Path | None, server_cert: Path | None, fmt: str | None,
             spec_version: str) -> None:
@@ -79,6 +82,7 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
     aasref collect opc.tcp://imm07:4840 --model injection-molding --asset-id https://plant.example.kr/imm07 -o imm07.aasx
     aasref collect opc.tcp://srv:4840 --model injection-molding --all-machines -o out/
     aasref collect opc.tcp://imm07:4840 --model injection-molding --every 5s --count 720 -o shift.aasx
+    aasref collect opc.tcp://imm07:4840 --model injection-molding --on-event --count 500 -o cycles.aasx
     aasref collect opc.tcp://vmc07:4840 --model machining --username mes --password-file /run/secrets/opcua \\
         --security Basic256Sha256,SignAndEncrypt --cert client.der --key client.pem -o vmc.aasx
 
@@ -96,11 +100,14 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
         raise click.UsageError("give -o OUTPUT (or --report to only see the resolution table)")
     if all_machines and obj:
         raise click.UsageError("--all-machines and --object exclude each other")
-    if (count or until) and not every:
-        raise click.UsageError("--count / --until need --every")
-    if every and not (count or until):
-        raise click.UsageError("--every needs --count N or --until TIME")
-    if every and all_machines:
+    if every and on_event:
+        raise click.UsageError("--every and --on-event exclude each other")
+    polling = bool(every or on_event)
+    if (count or until) and not polling:
+        raise click.UsageError("--count / --until need --every or --on-event")
+    if polling and not (count or until):
+        raise click.UsageError("--every / --on-event need --count N or --until TIME")
+    if polling and all_machines:
         raise click.UsageError("polling reads one machine: use --object instead of --all-machines")
     if security and not (cert and key):
         raise click.UsageError("--security needs --cert and --key")
@@ -121,10 +128,10 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
         spec = load_model(model, version)
         options["values"] = _load_values(values_file) if values_file else None
         try:
-            if period is not None:
+            if polling:
                 from ..collect import poll
 
-                polled = poll(url, spec, every=period, count=count, until=stop, **options)
+                polled = poll(url, spec, every=period, on_event=on_event, count=count, until=stop, **options)
                 try:
                     _emit(polled.first, report, report_format)
                     if polled.first.missing and not allow_missing:
@@ -132,8 +139,9 @@ def collect(url: str, model: str, version: str | None, asset_id: str | None, out
                     if output is not None:
                         _write(polled.objects(), output, fmt, spec_version, dict(polled.series.attachments),
                                polled.first)
+                        backlog = "events queued" if on_event else "late ticks"
                         click.echo(f"wrote {output} ({polled.records} records of {len(polled.variables)} variables,"
-                                   f" {polled.late_ticks} late ticks)")
+                                   f" {polled.late_ticks} {backlog})")
                 finally:
                     polled.close()
                 return

@@ -377,6 +377,56 @@ class _EventWaiter:
         self.fields.put_nowait([f.Value for f in event.event_fields])
 
 
+def event_filter(evs: list[Binding]) -> tuple[Any, set[ua.NodeId]]:
+    """An EventFilter selecting the event's type and the bound fields (browse paths from their event types)."""
+    evfilter = ua.EventFilter()
+    kind = ua.SimpleAttributeOperand()  # first field: the event's type, to skip events of other types
+    kind.TypeDefinitionId = ua.NodeId(ua.ObjectIds.BaseEventType)
+    kind.BrowsePath = [ua.QualifiedName("EventType", 0)]
+    kind.AttributeId = ua.AttributeIds.Value
+    evfilter.SelectClauses.append(kind)
+    for bd in evs:
+        op = ua.SimpleAttributeOperand()
+        op.TypeDefinitionId = bd.event[0]  # type: ignore[index]
+        op.BrowsePath = list(bd.event[1])  # type: ignore[index]
+        op.AttributeId = ua.AttributeIds.Value
+        evfilter.SelectClauses.append(op)
+    return evfilter, {bd.event[0] for bd in evs}  # type: ignore[index]
+
+
+class EventFeed:
+    """One event subscription on the machine (else the Server object) delivering the bound fields."""
+
+    def __init__(self, client: Any, b: Browser, evs: list[Binding], source: ua.NodeId) -> None:
+        self.client, self.b, self.evs, self.source = client, b, evs, source
+        self.filter, self.owners = event_filter(evs)
+        self.waiter = _EventWaiter()
+        self.sub: Any = None
+        self.refused = ""
+
+    async def open(self) -> bool:
+        self.sub = await self.client.create_subscription(50, self.waiter)
+        for notifier in (self.source, ua.NodeId(ua.ObjectIds.Server)):
+            try:
+                await self.sub.subscribe_events(notifier, ua.ObjectIds.BaseEventType, evfilter=self.filter)
+                return True
+            except Exception as exc:  # BadNotSupported / BadFilterNotAllowed / no EventNotifier ...
+                self.refused = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return False
+
+    def pending(self) -> int:
+        return self.waiter.fields.qsize()
+
+    async def next(self) -> list[Any]:
+        """The bound fields of the next event of one of the bound event types."""
+        return (await _matching(self.b, self.waiter, self.owners))[1:]
+
+    async def close(self) -> None:
+        if self.sub is not None:
+            with contextlib.suppress(Exception):  # the session may already be gone: nothing to clean up then
+                await self.sub.delete()
+
+
 async def read_events(client: Any, b: Browser, plan: Plan, source: ua.NodeId, timeout: float,
                       out: dict[str, Any]) -> None:
     """The fields of the next event of each bound event type emitted by the machine (one subscription)."""
@@ -387,44 +437,22 @@ async def read_events(client: Any, b: Browser, plan: Plan, source: ua.NodeId, ti
         for bd in evs:
             bd.row.status, bd.row.detail = NOT_FOUND, "event field (no event wait requested)"
         return
-    evfilter = ua.EventFilter()
-    kind = ua.SimpleAttributeOperand()  # first field: the event's type, to skip events of other types
-    kind.TypeDefinitionId = ua.NodeId(ua.ObjectIds.BaseEventType)
-    kind.BrowsePath = [ua.QualifiedName("EventType", 0)]
-    kind.AttributeId = ua.AttributeIds.Value
-    evfilter.SelectClauses.append(kind)
-    owners = {bd.event[0] for bd in evs}  # type: ignore[index]
-    for bd in evs:
-        op = ua.SimpleAttributeOperand()
-        op.TypeDefinitionId = bd.event[0]  # type: ignore[index]
-        op.BrowsePath = list(bd.event[1])  # type: ignore[index]
-        op.AttributeId = ua.AttributeIds.Value
-        evfilter.SelectClauses.append(op)
-    waiter = _EventWaiter()
-    sub = await client.create_subscription(50, waiter)
+    feed = EventFeed(client, b, evs, source)
     try:
-        refused = ""
-        for notifier in (source, ua.NodeId(ua.ObjectIds.Server)):  # the machine, else the Server object
-            try:
-                await sub.subscribe_events(notifier, ua.ObjectIds.BaseEventType, evfilter=evfilter)
-                break
-            except Exception as exc:  # BadNotSupported / BadFilterNotAllowed / no EventNotifier ...
-                refused = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        else:
+        if not await feed.open():
             for bd in evs:
                 bd.row.status, bd.row.detail = NOT_FOUND, f"event field: the server refused the event subscription " \
-                                                          f"({refused})"
+                                                          f"({feed.refused})"
             return
         try:
-            fields = await asyncio.wait_for(_matching(b, waiter, owners), timeout)
+            fields = await asyncio.wait_for(feed.next(), timeout)
         except TimeoutError:
             for bd in evs:
                 bd.row.status, bd.row.detail = NOT_FOUND, f"event field: no event within {timeout:g} s"
             return
     finally:
-        with contextlib.suppress(Exception):  # the session may already be gone: nothing to clean up then
-            await sub.delete()
-    for bd, raw in zip(evs, fields[1:], strict=False):
+        await feed.close()
+    for bd, raw in zip(evs, fields, strict=False):
         store(bd, raw, out)
 
 
