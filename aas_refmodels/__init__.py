@@ -34,7 +34,7 @@ _LAZY = {
 __all__ = [
     "AasRefModelsError", "BuiltModel", "ConversionError", "Finding", "ModelNotFoundError", "ReadError", "Report",
     "SpecError", "ValuesError", "__version__", "available_models", "build_instance", "build_shell", "build_template",
-    "load_model", "read", "validate", "write",
+    "collect", "ingest", "load_model", "read", "validate", "write",
 ]
 
 
@@ -48,6 +48,10 @@ def __getattr__(name: str) -> Any:
             return "0.0.0"
     if name == "validate":  # the subpackage, callable as validate(source, ...) -> Report
         return importlib.import_module(".validate", __name__)
+    if name == "collect":  # the subpackage, callable as collect(url, spec, ...) -> CollectResult (OPC UA)
+        return importlib.import_module(".collect", __name__)
+    if name == "ingest":  # the subpackage, callable as ingest(spec, rows, mapping, ...) -> Summary
+        return importlib.import_module(".ingest", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value

@@ -49,3 +49,13 @@ from .schemas_cmds import COMMANDS as _SCHEMAS  # noqa: E402  (aasref schemas st
 
 for _command in _SCHEMAS:
     main.add_command(_command)
+
+from .ingest_cmds import COMMANDS as _INGEST  # noqa: E402  (ingest, map)
+
+for _command in _INGEST:
+    main.add_command(_command)
+
+from .collect_cmds import COMMANDS as _COLLECT  # noqa: E402  (aasref collect; asyncua is imported when it runs)
+
+for _command in _COLLECT:
+    main.add_command(_command)

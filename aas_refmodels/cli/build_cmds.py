@@ -61,13 +61,22 @@ def list_models(as_json: bool, markdown: bool) -> None:
 @click.option("--version", "version", metavar="X.Y", help="Model version (default: latest).")
 @click.option("--lang", type=click.Choice(["en", "ko"]), default="en", show_default=True)
 @click.option("--ids/--no-ids", default=False, help="Show semantic IDs.")
+@click.option("--paths", "paths_", is_flag=True, help="List every fillable value path (the spelling values and "
+                                                      "mapping files use) with type, unit, cardinality, names.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="Format of --paths.")
 @_base_iri_option
-def show(model: str, version: str | None, lang: str, ids: bool, base_iri: str | None) -> None:
+def show(model: str, version: str | None, lang: str, ids: bool, paths_: bool, fmt: str, base_iri: str | None) -> None:
     """Show the element tree of a reference model: types, units, cardinality, names."""
     from ..spec import load_model
 
     with reported():
         spec = load_model(model, version, base_iri=base_iri)
+    if paths_:
+        from .ingest_cmds import print_paths
+
+        print_paths(spec, fmt, lang)
+        return
     click.echo(f"{spec.model} {spec.version} — {spec.name[lang]}")
     click.echo(f"  {spec.definition[lang]}")
     for sm in spec.submodels:

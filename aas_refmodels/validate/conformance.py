@@ -45,6 +45,9 @@ REQUIRED_LANGUAGES = ("en", "ko")
 
 
 ARBITRARY_PREFIX = "https://admin-shell.io/SMT/General/Arbitrary"  # IDTA placeholder semantic IDs
+# IDTA 02008: a time-series Record holds its time axis plus one Property per variable the user chooses (the
+# template's variables are examples), so a level whose template holds this time concept is open to other elements
+TIME_SERIES_TIME = "https://admin-shell.io/idta/TimeSeries/RelativePointInTime/1/1"
 
 @dataclass
 class TNode:
@@ -377,7 +380,7 @@ class _Checker:
             for i in hits:
                 self.element(items[i], [*parts, i], spec)
         # IDTA "Arbitrary" placeholders (e.g. TechnicalData's TechnicalPropertyAreas) open a level to any element
-        if any((s.semantic_id or "").startswith(ARBITRARY_PREFIX) for s in specs):
+        if any((s.semantic_id or "").startswith(ARBITRARY_PREFIX) or s.semantic_id == TIME_SERIES_TIME for s in specs):
             return
         for i, c in enumerate(items):
             if i not in claimed and isinstance(c, dict):

@@ -1,0 +1,144 @@
+"""Engineering units: OPC UA EUInformation (UNECE Rec. 20 codes) to the model's unit symbols, via pint."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+UNECE_NAMESPACE = "http://www.opcfoundation.org/UA/units/un/cefact"
+
+# UNECE Rec. 20 common code -> unit expression pint understands (the codes our models' units need, plus
+# their usual neighbours). A code missing here falls back to the EUInformation DisplayName.
+UNECE_UNITS: dict[str, str] = {
+    "SEC": "s", "C26": "ms", "B98": "us", "MIN": "min", "HUR": "h", "DAY": "day",
+    "MMT": "mm", "CMT": "cm", "MTR": "m", "4H": "um", "DMT": "dm", "INH": "inch",
+    "MMQ": "mm**3", "CMQ": "cm**3", "MTQ": "m**3", "LTR": "l", "MLT": "ml", "DMQ": "dm**3",
+    "MMK": "mm**2", "CMK": "cm**2", "MTK": "m**2",
+    "MTS": "m/s", "C16": "mm/s", "2M": "cm/s", "H81": "mm/min", "2X": "m/min",
+    "RPM": "1/min", "RPS": "1/s", "HTZ": "Hz", "KHZ": "kHz",
+    "BAR": "bar", "MBR": "mbar", "PAL": "Pa", "KPA": "kPa", "MPA": "MPa", "A97": "hPa", "PS": "psi",
+    "CEL": "degC", "KEL": "K", "FAH": "degF",
+    "NEW": "N", "B73": "MN", "B47": "kN", "NU": "N*m", "B48": "kN*m",
+    "WTT": "W", "KWT": "kW", "MAW": "MW", "KWH": "kWh", "JOU": "J", "KJO": "kJ", "WHR": "Wh",
+    "AMP": "A", "4K": "mA", "VLT": "V", "KVT": "kV", "OHM": "ohm",
+    "GRM": "g", "KGM": "kg", "TNE": "t", "MGM": "mg", "E93": "kg/h",
+    "P1": "percent", "C62": "1", "H87": "piece", "NAR": "piece", "DD": "deg", "C81": "rad",
+    "A86": "GHz", "MHZ": "MHz",
+}
+
+_SYMBOL_FIXES = [("°C", "degC"), ("℃", "degC"), ("°F", "degF"), ("°", "deg"), ("µ", "u"), ("μ", "u"),
+                 ("³", "**3"), ("²", "**2"), ("·", "*"), ("⋅", "*"), ("%", "percent"), ("min⁻¹", "1/min"),
+                 ("s⁻¹", "1/s"), ("⁻¹", "**-1")]
+_WORDS = {"pcs": "piece", "pc": "piece", "piece": "piece", "pieces": "piece", "r/min": "1/min", "rpm": "1/min",
+          "U/min": "1/min", "1/min": "1/min", "r/s": "1/s", "Nm": "N*m", "% or pct": "percent", "pct": "percent"}
+
+
+def unece_code(unit_id: int) -> str | None:
+    """The UNECE common code an OPC UA EUInformation.UnitId encodes (OPC 10000-8 §5.6.3), or None."""
+    if unit_id <= 0 or unit_id > 0xFFFFFFFF:
+        return None
+    raw = unit_id.to_bytes(4, "big").lstrip(b"\x00")
+    try:
+        code = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return code if re.fullmatch(r"[A-Z0-9]{1,4}", code) else None
+
+
+def unit_id(code: str) -> int:
+    """OPC UA EUInformation.UnitId of a UNECE common code (``"SEC"`` -> 5457219)."""
+    return int.from_bytes(code.encode("ascii"), "big")
+
+
+@functools.cache
+def _registry() -> Any:
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("piece = 1 = pcs")
+    return ureg
+
+
+def normalize(symbol: str) -> str:
+    s = symbol.strip()
+    if s in _WORDS:
+        return _WORDS[s]
+    for old, new in _SYMBOL_FIXES:
+        s = s.replace(old, new)
+    return _WORDS.get(s, s)
+
+
+@functools.cache
+def parse(symbol: str) -> Any | None:
+    """A pint unit for a unit symbol (model or DisplayName spelling), or None when it is unknown."""
+    if not symbol or not symbol.strip():
+        return None
+    ureg = _registry()
+    try:
+        return ureg.Unit(normalize(symbol))
+    except Exception:  # pint raises several error types for unparsable symbols
+        return None
+
+
+@dataclass(frozen=True)
+class SourceUnit:
+    """The unit a server states for a value: the UNECE code if known, and a readable symbol."""
+
+    symbol: str
+    code: str | None = None
+
+    def pint_unit(self) -> Any | None:
+        if self.code and self.code in UNECE_UNITS:
+            return parse(UNECE_UNITS[self.code])
+        return parse(self.symbol)
+
+
+def from_eu_information(eu: Any) -> SourceUnit | None:
+    """SourceUnit of an asyncua ``ua.EUInformation`` (None if it states nothing usable)."""
+    if eu is None:
+        return None
+    code = unece_code(int(getattr(eu, "UnitId", 0) or 0)) if str(getattr(eu, "NamespaceUri", "") or "").rstrip(
+        "/") in (UNECE_NAMESPACE, "") else None
+    display = getattr(getattr(eu, "DisplayName", None), "Text", None) or ""
+    if not code and not display:
+        return None
+    return SourceUnit(display or (code or ""), code)
+
+
+def same(source: SourceUnit, target: str) -> bool:
+    """True when the server's unit is the model's unit (whatever the spelling)."""
+    src, dst = source.pint_unit(), parse(target)
+    if src is None or dst is None:
+        return normalize(source.symbol) == normalize(target)
+    return bool(src == dst)
+
+
+class UnitMismatch(ValueError):
+    """The server's unit cannot be converted into the model's unit."""
+
+
+def convert(value: float, source: SourceUnit | None, target: str | None) -> float:
+    """``value`` in the server's unit, expressed in the model's unit ``target``.
+
+    Without a source or target unit the value is taken as it is (the server states no unit, or the element has
+    none). Raises :class:`UnitMismatch` when both are stated and not convertible.
+    """
+    if source is None or not target:
+        return value
+    src, dst = source.pint_unit(), parse(target)
+    if src is None or dst is None:
+        if normalize(source.symbol) == normalize(target):
+            return value
+        raise UnitMismatch(f"unit {source.symbol or source.code!r} cannot be related to {target!r}")
+    if src == dst:
+        return value
+    ureg = _registry()
+    temps = {ureg.Unit("degC"), ureg.Unit("K")}
+    if {src, dst} == temps:  # the models give absolute temperatures in °C, so K means a difference: 1 K = 1 °C
+        return value
+    try:
+        return float(ureg.Quantity(value, src).to(dst).magnitude)
+    except Exception as exc:  # pint.DimensionalityError and friends
+        raise UnitMismatch(f"unit {source.symbol or source.code!r} is not convertible to {target!r}") from exc
