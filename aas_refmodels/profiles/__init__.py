@@ -78,6 +78,7 @@ class Profile:
     constants: Mapping[str, Any]
     groups: Mapping[str, Mapping[str, str]]
     rules: Mapping[str, ProfileRule]
+    data: Mapping[str, Any] = field(default_factory=dict)   # the whole file (e.g. ``composition`` for build/fix)
 
     def policy(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults, then the named reading (``reading: A``), then the overrides; unknown keys or values raise."""
@@ -151,7 +152,7 @@ def load_profile(name: str) -> Profile:
     return Profile(data["name"], str(data["version"]), data["title"], data.get("disclaimer", {}),
                    data.get("sources", {}), data["module"], data["policy"],
                    {k: tuple(v) for k, v in data.get("choices", {}).items()}, data.get("readings", {}),
-                   data.get("constants", {}), data.get("groups", {}), rules)
+                   data.get("constants", {}), data.get("groups", {}), rules, data)
 
 
 def load_policy_file(path: str | Path) -> dict[str, Any]:
