@@ -90,6 +90,7 @@ def build_kosmo_shell(process: str, *, asset_id: str | None = None, values: Mapp
 
     prof, pol = profiles.resolve("kosmo", policy)
     root = (base_iri or pol["iriBase"]).rstrip("/")
+    pol = {**pol, "iriBase": root}   # --base-iri wins: own ids there (validate with the same iriBase policy)
     spec = load_model(process, version, base_iri=root + "/")
     comp = prof.data["composition"]["submodels"]
     ours_to_kosmo = {e["from"]: e["idShort"] for e in comp}

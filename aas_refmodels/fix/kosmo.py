@@ -332,6 +332,8 @@ class Repair:
                 if sm["id"] not in {_first(s) for s in sups}:
                     sups.append(_ref(str(sm["id"])))
                 continue
+            if not self.allowed(str(sm.get("id", ""))):
+                self.relocate_submodel(sm)
             sm["semanticId"] = _ref(str(sm["id"]))
             if v is not None:
                 sups = sm.setdefault("supplementalSemanticIds", [])
@@ -340,6 +342,24 @@ class Repair:
                 self.led.relocated[str(sm["id"])] = v
             self.led.add("KOSMO-SM-3", where, "semanticId = the submodel's own id (the original kept as "
                                               "supplementalSemanticId)", old=v, new=sm["id"])
+
+    def relocate_submodel(self, sm: dict[str, Any]) -> None:
+        """SM-3's own-id semanticId needs an id under the iriBase: {iriBase}/sm/{Equipment}/{idShort}/{v}/{r}."""
+        shells = [a for a in _list(self.doc.get("assetAdministrationShells")) if isinstance(a, dict)]
+        equipment = pascal(str(shells[0].get("idShort") or "Equipment")) if shells else "Equipment"
+        v, r = self.admin_of(sm)
+        old = str(sm.get("id"))
+        new = f"{self.base}/sm/{equipment}/{sm.get('idShort') or 'Submodel'}/{v}/{r}"
+        used = {o.get("id") for key in ("assetAdministrationShells", "submodels", "conceptDescriptions")
+                for o in _list(self.doc.get(key)) if isinstance(o, dict)}
+        if new in used:
+            self.led.cannot("KOSMO-SM-3", f"Submodel[id={old}]", f"the id {new!r} under the iriBase is taken")
+            return
+        sm["id"] = new
+        self.rewrite_model_refs({old: new})
+        self.led.add("KOSMO-SM-3", f"Submodel[id={old}]#id", "moved the submodel id under the iriBase (its own "
+                                                             "id becomes its semanticId); every reference rewritten",
+                     old=old, new=new)
 
     # -- element semantics and concept descriptions ----------------------------------------------------------
     def semantics(self) -> None:
@@ -488,6 +508,26 @@ class Repair:
                         content["dataType"] = new
                     break
 
+    def cd_short_dups(self) -> None:
+        """CD-5 (warning): give repeated CD idShorts a number, unless every one of them is an IRDI term (V: leave)."""
+        cds = [c for c in _list(self.doc.get("conceptDescriptions")) if isinstance(c, dict) and _str(c.get("idShort"))]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for cd in cds:
+            groups.setdefault(cd["idShort"], []).append(cd)
+        taken = set(groups)
+        for name, group in groups.items():
+            if len(group) < 2 or all(str(c.get("id", "")).startswith(self.irdi) for c in group):
+                continue
+            n = 2
+            for cd in group[1:]:
+                while f"{name}{n}" in taken:
+                    n += 1
+                new = f"{name}{n}"
+                taken.add(new)
+                self.led.add("KOSMO-CD-5", f"ConceptDescription[id={cd.get('id')}]#idShort",
+                             "renamed a repeated ConceptDescription idShort", old=name, new=new)
+                cd["idShort"] = new
+
     @staticmethod
     def iec(cd: Mapping[str, Any]) -> dict[str, Any] | None:
         for e in _list(cd.get("embeddedDataSpecifications")):
@@ -588,6 +628,7 @@ def repair(doc: dict[str, Any], profile: Profile, policy: Mapping[str, Any], led
     r.semantics()
     r.cd_duplicates()
     r.concepts()
+    r.cd_short_dups()
     if file_uris:
         r.file_uris()
     if thumbnail is not None:

@@ -21,7 +21,9 @@ _CSS = """
 body { font-family: "Noto Sans KR", "Malgun Gothic", "Apple SD Gothic Neo", "Nanum Gothic", sans-serif;
        font-size: 10pt; color: #1a1a1a; margin: 0 auto; max-width: 190mm; line-height: 1.4; }
 h1 { font-size: 17pt; margin: 0 0 2mm; border-bottom: 2px solid #1f3b63; padding-bottom: 2mm; }
-h1 .en, h2 .en, th .en { font-weight: normal; color: #555; font-size: 0.8em; margin-left: 0.5em; }
+.en { color: #555; margin-left: 0.4em; }
+h1 .en, h2 .en, th .en { font-weight: normal; font-size: 0.8em; }
+th .en { display: block; margin-left: 0; }
 h2 { font-size: 12.5pt; margin: 6mm 0 2mm; color: #1f3b63; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; }
 th, td { border: 0.6pt solid #9aa5b5; padding: 1.2mm 1.8mm; vertical-align: top; text-align: left; }
