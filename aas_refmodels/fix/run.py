@@ -91,8 +91,10 @@ def fix_bytes(data: bytes, profile: str = "kosmo", policy: Mapping[str, Any] | s
     if fmt != "aasx":
         doc, version = _doc_from(data, fmt)
         kosmo.repair(doc, prof, pol, ledger, templates=_templates(doc, pol["iriBase"], pol))
-        ledger.cannot("KOSMO-AAS-1", "Environment", "a thumbnail is a package part: convert the file to AASX "
-                                                    "(aasref convert) and run aasref fix on the package")
+        shells = doc.get("assetAdministrationShells") or []
+        if shells and not ((shells[0].get("assetInformation") or {}).get("defaultThumbnail") or {}).get("path"):
+            ledger.cannot("KOSMO-AAS-1", "Environment", "a thumbnail is a package part: convert the file to AASX "
+                                                        "(aasref convert) and run aasref fix on the package")
         return Fixed(_body_of(doc, fmt, version), fmt, ledger)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
