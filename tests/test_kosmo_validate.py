@@ -275,3 +275,32 @@ def test_cli_rules_and_explain() -> None:
     assert r.exit_code == 0
     assert "remedy:" in r.output and "조치:" in r.output and "vexplor-aas" in r.output
     assert "standardTemplateSemantics" in r.output
+
+
+# -- layering ------------------------------------------------------------------------------------------------
+
+def _imports(path: Path, pkg: Path) -> set[str]:
+    import ast
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level:
+                parts = path.relative_to(pkg.parent).with_suffix("").parts[:-node.level]
+                mod = ".".join([*parts, *([mod] if mod else [])])
+                names |= {f"{mod}.{a.name}" for a in node.names}
+            names.add(mod)
+    return names
+
+
+def test_layers_profiles_build_fix_do_not_import_validate() -> None:
+    import aas_refmodels
+    pkg = Path(aas_refmodels.__file__).resolve().parent
+    for sub, banned in (("profiles", ("aas_refmodels.validate", "aas_refmodels.build", "aas_refmodels.fix")),
+                        ("build", ("aas_refmodels.validate",)), ("fix", ("aas_refmodels.validate",))):
+        for path in sorted((pkg / sub).glob("*.py")):
+            bad = {n for n in _imports(path, pkg) if n.startswith(banned)}
+            assert not bad, (path.name, bad)
+    assert (pkg / "profiles" / "kosmo.yaml").is_file()

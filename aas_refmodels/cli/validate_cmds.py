@@ -100,7 +100,7 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
         loaded_templates = tuple(_load_templates(templates))
     except AasRefModelsError as exc:
         raise _CouldNotRun(str(exc).splitlines()[0]) from None
-    kwargs = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
+    kwargs: dict[str, Any] = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
               "reference_models": not no_reference_models, "limits": limits}
     if profile is not None:
         kwargs.update(profile=profile, policy=policy)

@@ -31,6 +31,10 @@ def _list(x: Any) -> list[Any]:
     return x if isinstance(x, list) else []
 
 
+def _dict(x: Any) -> dict[str, Any]:
+    return x if isinstance(x, dict) else {}
+
+
 def _str(x: Any) -> str | None:
     return x if isinstance(x, str) and x else None
 
@@ -245,7 +249,7 @@ class Repair:
                              "IRI if it has one)", new=gid)
 
     def admin_of(self, obj: Mapping[str, Any]) -> tuple[str, str]:
-        adm = obj.get("administration") if isinstance(obj.get("administration"), dict) else {}
+        adm = _dict(obj.get("administration"))
         if _str(adm.get("version")) and _str(adm.get("revision")):
             return adm["version"], adm["revision"]
         return version_of(str(obj.get("id", "")))
@@ -408,7 +412,7 @@ class Repair:
                                                                                "reference rewritten, original kept "
                                                                                "as isCaseOf", old=old, new=cd["id"])
         kept: dict[str, str] = {}
-        for el, parent, _, path in elements(self.doc):
+        for el, parent, _, _path in elements(self.doc):
             v = _first(el.get("semanticId"))
             if v and self.keep_idta(v):   # idta-preserve: the reverse -- IDTA IRI first, our own id supplemental
                 own = kept.setdefault(v, new_id(v, self.name_of(el, parent)))

@@ -106,9 +106,9 @@ def rewrite(data: bytes, *, replace: Mapping[str, bytes] | None = None,
         rname = posixpath.join(posixpath.dirname(spec), "_rels", posixpath.basename(spec) + ".rels")
         rels = _xml(src.read(rname)) if rname in names else etree.Element(f"{{{_RELS_NS}}}Relationships")
         have = {_resolve(posixpath.dirname(spec), r.get("Target", "")) for r in rels if isinstance(r.tag, str)}
-        for i, n in enumerate(suppl):
-            if n not in have:
-                etree.SubElement(rels, f"{{{_RELS_NS}}}Relationship", Type=_SUPPL, Target="/" + n,
+        for i, name in enumerate(suppl):
+            if name not in have:
+                etree.SubElement(rels, f"{{{_RELS_NS}}}Relationship", Type=_SUPPL, Target="/" + name,
                                  Id=f"rSuppl{i + 1}")
         replace[rname] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8")
     out = io.BytesIO()

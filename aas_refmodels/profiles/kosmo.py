@@ -50,6 +50,10 @@ def _list(x: Any) -> list[Any]:
     return x if isinstance(x, list) else []
 
 
+def _dict(x: Any) -> dict[str, Any]:
+    return x if isinstance(x, dict) else {}
+
+
 def _str(x: Any) -> str | None:
     return x if isinstance(x, str) and x else None
 
@@ -116,7 +120,7 @@ class _Checker:
 
     def version_suffix(self, obj: Mapping[str, Any]) -> str | None:
         """None when the id's last two segments are /version/revision, else the message (V: AAS-3, SM-2)."""
-        adm = obj.get("administration") if isinstance(obj.get("administration"), dict) else {}
+        adm = _dict(obj.get("administration"))
         ver, rev = _str(adm.get("version")), _str(adm.get("revision"))
         if not ver or not rev:
             return "administration version/revision missing (Version 정보가 부족)"
@@ -145,8 +149,8 @@ class _Checker:
             kp = f"/assetAdministrationShells/{ai}" + (f"({aas['idShort']})" if _str(aas.get("idShort")) else "")
             key = _str(aas.get("idShort")) or _str(aas.get("id"))
             kw: dict[str, Any] = {"element_type": "AssetAdministrationShell", "key": key, "kosmo": kp}
-            info = aas.get("assetInformation") if isinstance(aas.get("assetInformation"), dict) else {}
-            thumb = info.get("defaultThumbnail") if isinstance(info.get("defaultThumbnail"), dict) else {}
+            info = _dict(aas.get("assetInformation"))
+            thumb = _dict(info.get("defaultThumbnail"))
             tpath = _str(thumb.get("path"))
             if not tpath:
                 self.add("KOSMO-AAS-1", path.child("#assetInformation"), (*parts, "assetInformation"),
