@@ -304,3 +304,34 @@ def test_layers_profiles_build_fix_do_not_import_validate() -> None:
             bad = {n for n in _imports(path, pkg) if n.startswith(banned)}
             assert not bad, (path.name, bad)
     assert (pkg / "profiles" / "kosmo.yaml").is_file()
+
+
+def test_profile_rules_never_raise_on_odd_documents() -> None:
+    import random
+
+    from aas_refmodels import profiles
+    from aas_refmodels.profiles import kosmo
+    prof, pol = profiles.resolve("kosmo", None)
+    rnd = random.Random(7)
+    junk: list[Any] = [None, 1, "x", [], {}, [1], {"keys": 5}, {"keys": [{"value": []}]}, [None], "", True,
+                       {"modelType": "Property"}, [{"language": []}]]
+
+    def mutate(node: Any, depth: int = 0) -> None:
+        if isinstance(node, dict) and node:
+            k = rnd.choice(list(node))
+            if rnd.random() < 0.3 or depth > 6:
+                node[k] = copy.deepcopy(rnd.choice(junk))
+            else:
+                mutate(node[k], depth + 1)
+        elif isinstance(node, list) and node:
+            i = rnd.randrange(len(node))
+            if rnd.random() < 0.3 or depth > 6:
+                node[i] = copy.deepcopy(rnd.choice(junk))
+            else:
+                mutate(node[i], depth + 1)
+
+    for _ in range(400):
+        doc = scaffold()
+        for _ in range(rnd.randint(1, 4)):
+            mutate(doc)
+        kosmo.check(profiles.Context(doc, "3.1", "x", pol, prof, None))   # findings, never an exception
