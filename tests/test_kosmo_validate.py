@@ -335,3 +335,32 @@ def test_profile_rules_never_raise_on_odd_documents() -> None:
         for _ in range(rnd.randint(1, 4)):
             mutate(doc)
         kosmo.check(profiles.Context(doc, "3.1", "x", pol, prof, None))   # findings, never an exception
+
+
+def test_reading_a_drops_the_rules_a_does_not_implement() -> None:
+    doc = scaffold()
+    for code in ("KOSMO-SME-3", "KOSMO-CD-4", "PKG-LANG-DUP", "HIER-1"):
+        MUTATIONS[code](doc)
+    v = {f.code for f in _profile_findings(doc)}
+    assert {"KOSMO-SME-3", "KOSMO-CD-4", "PKG-LANG-DUP", "HIER-1"} <= v
+    a = {f.code for f in _profile_findings(doc, policy={"reading": "A"})}
+    assert a == {"KOSMO-AAS-4"}
+    assert {f.code for f in _profile_findings(doc, policy={"disabledRules": ["HIER-1"]})} == v - {"HIER-1"}
+    with pytest.raises(PolicyError):
+        validate(b"{}", profile="kosmo", policy={"disabledRules": ["NOPE-1"]})
+
+
+def test_thumbnail_default_content_type_is_info(tmp_path: Path) -> None:
+    data = _aasx(scaffold(), override=False)
+    import zipfile as zf
+    src = zf.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zf.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b'<Default Extension="json"',
+                                    b'<Default Extension="png" ContentType="image/png"/><Default Extension="json"')
+            out.writestr(info, body)
+    found = _profile_findings(buf.getvalue())
+    assert [(f.code, f.severity) for f in found] == [("PKG-THUMB-PART", Severity.INFO)]

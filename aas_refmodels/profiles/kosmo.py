@@ -536,7 +536,7 @@ class _Checker:
         ptr = ("assetAdministrationShells", 0, "assetInformation", "defaultThumbnail", "path")
         ext = posixpath.splitext(part)[1].lstrip(".").lower()
         if part not in overrides:
-            if ext in defaults and not missing:
+            if ext in defaults:
                 self.add("PKG-THUMB-PART", path, ptr, f"thumbnail {tpath!r} has a content-type Default for .{ext} "
                                                       "but no Override (never seen rejected)",
                          severity=Severity.INFO, **kw)
