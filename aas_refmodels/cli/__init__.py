@@ -59,3 +59,8 @@ from .collect_cmds import COMMANDS as _COLLECT  # noqa: E402  (aasref collect; a
 
 for _command in _COLLECT:
     main.add_command(_command)
+
+from .fix_cmds import COMMANDS as _FIX  # noqa: E402  (aasref fix: submission profiles)
+
+for _command in _FIX:
+    main.add_command(_command)
