@@ -58,25 +58,16 @@ class _CouldNotRun(click.ClickException):
 @click.option("--max-zip-ratio", type=click.FloatRange(1), help="Largest compression ratio of an AASX entry.")
 @click.option("--max-zip-size", type=click.IntRange(1), help="Largest total uncompressed size of an AASX.")
 @click.option("--max-depth", type=click.IntRange(2), help="Deepest JSON/XML nesting accepted.")
-<<<<<<< HEAD
 @click.option("--quiet", "-q", is_flag=True, help="Text output: the findings only (no notes, no summary, no "
                                                     "progress bar).")
-def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
-                 ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
-                 require_schemas: bool, templates: tuple[str, ...], no_reference_models: bool, jobs: int,
-                 max_file_size: int | None, max_zip_ratio: float | None, max_zip_size: int | None,
-                 max_depth: int | None, quiet: bool) -> None:
-=======
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary line in text output.")
 @click.option("--profile", metavar="NAME", help="Add a submission profile's rules (kosmo) after the standard layers.")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="YAML/JSON file overriding the profile's policy keys (e.g. reading: A, iriConflict: idta-preserve).")
 def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                  ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
-                 templates: tuple[str, ...], no_reference_models: bool, jobs: int, max_file_size: int | None,
-                 max_zip_ratio: float | None, max_zip_size: int | None, max_depth: int | None, quiet: bool,
-                 profile: str | None, policy_file: str | None) -> None:
->>>>>>> i10-kosmo
+                 require_schemas: bool, templates: tuple[str, ...], no_reference_models: bool, jobs: int,
+                 max_file_size: int | None, max_zip_ratio: float | None, max_zip_size: int | None,
+                 max_depth: int | None, quiet: bool, profile: str | None, policy_file: str | None) -> None:
     """Validate AAS files (AASX, JSON, XML): package, schema, deserialize, metamodel and template layers.
 
     PATHS are files, directories (searched recursively for .aasx/.json/.xml) or - for stdin.
@@ -153,19 +144,13 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
                    f"{'s' if len(reports) != 1 else ''} (--require-schemas): {reason}", err=True)
         sys.exit(EXIT_COULD_NOT_RUN)
     summary = out.summarize(reports)
-<<<<<<< HEAD
     threshold = Severity.parse(fail_on)
-    text = out.render(reports, fmt, summary=summary, fail_on=threshold, quiet=quiet)
-=======
     if fmt in ("kosmo", "html"):
         from ..validate import profile_report
         assert profile is not None and policy is not None
         text = profile_report.render(reports, fmt, profile, policy)
     else:
-        text = out.render(reports, fmt, summary=summary)
-    if quiet and fmt == "text":
-        text = "".join(line + "\n" for line in text.splitlines()[:-1])
->>>>>>> i10-kosmo
+        text = out.render(reports, fmt, summary=summary, fail_on=threshold, quiet=quiet)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
