@@ -220,9 +220,7 @@ def _asset_id(asset_id: str | None, use_example: bool, is_instance: bool) -> str
 def _to_stdout(objects: Any, fmt: Any, spec_version: SpecVersion) -> None:
     from ..io import serialize
 
-    stream = click.get_binary_stream("stdout")
-    stream.write(serialize(objects, fmt, spec_version))
-    stream.flush()
+    click.echo(serialize(objects, fmt, spec_version), nl=False)  # bytes: written to the binary stdout
 
 
 def _image_type(path: Path) -> str:
@@ -305,9 +303,7 @@ def convert(source: Path, target: Path, fmt: str | None, spec_version: str, aasx
                      "convert to AASX, or pass --drop-files to leave them behind", 1)
         thumb = Thumbnail(*result.thumbnail) if result.thumbnail and fmt == "aasx" else None
         if to_stdout:
-            stream = click.get_binary_stream("stdout")
-            stream.write(serialize(list(result.store), cast(Any, fmt), cast("SpecVersion", spec_version)))
-            stream.flush()
+            click.echo(serialize(list(result.store), cast(Any, fmt), cast("SpecVersion", spec_version)), nl=False)
         else:
             write(list(result.store), target, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
                   attachments=attachments if fmt == "aasx" else None, thumbnail=thumb,
