@@ -117,10 +117,12 @@ def build_instance(
     submodels = []
     for sm in spec.submodels:
         sm_id = (submodel_ids or {}).get(sm.id_short) or instance_submodel_id(asset, sm)
+        elements = filler.elements(sm.elements, sm.id_short)
         problem = xstypes.text_problem(sm_id, xstypes.MAX_IDENTIFIER, "submodel id")
         if problem:
             filler.problem(sm.id_short, problem)
-        submodels.append(_submodel(sm, sm_id, model.ModellingKind.INSTANCE, filler.elements(sm.elements, sm.id_short)))
+            continue
+        submodels.append(_submodel(sm, sm_id, model.ModellingKind.INSTANCE, elements))
     filler.report_unused()
     if filler.problems:
         raise ValuesError(f"values do not fit reference model {spec.key}", sorted(set(filler.problems)))

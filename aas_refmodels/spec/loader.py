@@ -334,6 +334,8 @@ def example_problem(spec: ElementSpec, value: Any) -> str | None:
         if mt == "File":
             return path_problem(value)
         if mt == "ReferenceElement":
+            if value.startswith("submodel:") and not value[len("submodel:"):].strip():
+                return "a reference submodel:ID needs the id of a submodel"
             return xstypes.text_problem(value, xstypes.MAX_IDENTIFIER, "reference")
         return None
     return f"a {mt} takes no value of its own"
