@@ -110,7 +110,7 @@ def build_instance(
         raise ValuesError(f"values for {spec.key}", [("timezone", str(exc))]) from None
     filler = _Filler(flat, index, attachments_dir, allow_any_source, tz)
     filler.problems.extend(problems)
-    asset = asset_id or default_asset_id(spec)
+    asset = default_asset_id(spec) if asset_id is None else asset_id
     id_problem = asset_id_problem(asset)
     if id_problem:
         raise ValuesError(f"values for {spec.key}", [("asset_id", id_problem)])

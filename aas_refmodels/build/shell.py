@@ -144,7 +144,7 @@ def build_shell(
     ``ManufacturingKPIs.CalculationPeriod`` but no KPI. ``thumbnail`` is the package path of the default thumbnail.
     """
     spec = shell_spec(process)
-    asset = asset_id or default_asset_id(process)
+    asset = default_asset_id(process) if asset_id is None else asset_id
     problem = asset_id_problem(asset)
     if problem:
         raise ValuesError(f"values for {process.key}", [("asset_id", problem)])
