@@ -69,9 +69,7 @@ def coerce(value: Any, value_type: str) -> Any:
             else str(value)
     elif isinstance(value, datetime.datetime):
         value = value.date().isoformat() if value_type == "xs:date" else value.isoformat()
-    elif isinstance(value, datetime.date):
-        value = value.isoformat()
-    elif isinstance(value, datetime.time):
+    elif isinstance(value, (datetime.date, datetime.time)):
         value = value.isoformat()
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} value is not a {value_type} value")

@@ -19,8 +19,8 @@ from typing import Any
 
 from basyx.aas import model
 
-from ..spec import ElementSpec, ModelSpec, load_model
 from ..errors import ValuesError
+from ..spec import ElementSpec, ModelSpec, load_model
 from .builder import BuiltModel, Kind, asset_id_problem, build_instance, build_template, default_asset_id
 from .refs import names, texts
 
