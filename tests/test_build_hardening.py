@@ -337,3 +337,27 @@ def test_arbitrary_text_builds_a_valid_file_or_is_refused_with_a_path(nc: str, d
         data = serialize(built.objects(), fmt)  # type: ignore[arg-type]
         report = aas_refmodels.validate(data, schema_dir=_schema_dir())
         assert [str(f) for f in report.findings if f.severity.name == "ERROR"] == [], fmt
+
+
+def test_numpy_arrays_and_pandas_series_fill_lists() -> None:
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    base = {k: v for k, v in BASE.items() if not k.startswith("ProcessData.PartIds[")}
+    for items in (np.array(["SN-1", "SN-2"]), pd.Series(["SN-1", "SN-2"]), ("SN-1", "SN-2")):
+        built = build_instance(SPEC, {**base, "ProcessData.PartIds": items}, asset_id=ASSET)
+        sm = next(s for s in built.submodels if s.id_short == "ProcessData")
+        assert [e.value for e in sm.get_referable("PartIds").value] == ["SN-1", "SN-2"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs")
+def test_a_fifo_as_values_file_or_thumbnail_does_not_hang(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "v.json"
+    os.mkfifo(fifo)
+    code, _, err = run("build", "machining", "--values", str(fifo), "--asset-id", ASSET, "-o",
+                       str(tmp_path / "o.json"))
+    assert code == 3 and "not a regular file" in err
+    code, _, err = run("build", "--process", "press", "--example", "--thumbnail", str(fifo), "-o",
+                       str(tmp_path / "o.aasx"))
+    assert code == 3 and "not a regular file" in err

@@ -77,6 +77,10 @@ def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec]) -> tupl
 
     def put(prefix: list[str | int], value: Any) -> None:
         path = join(prefix)
+        if type(value).__module__.split(".")[0] in ("numpy", "pandas") and getattr(value, "ndim", 0) == 1:
+            value = list(value.tolist())  # a numpy array or pandas Series of list items
+        elif isinstance(value, tuple):
+            value = list(value)
         if len(prefix) > MAX_DEPTH:
             problems.append((path[:200], f"values nested more than {MAX_DEPTH} levels deep: no reference model is"))
             return

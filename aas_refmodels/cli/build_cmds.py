@@ -168,6 +168,8 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
         raise click.UsageError("-o - (stdout) takes JSON or XML, not an AASX package: use --format json|xml")
     if values_file is not None and (kind or "instance") == "template":
         raise click.UsageError("--values fills an instance: use --kind instance")
+    if thumbnail is not None and not thumbnail.is_file():
+        fail(f"cannot read {thumbnail}: not a regular file", EXIT_CANNOT_RUN)
     is_instance = kind == "instance" or values_file is not None or (process is not None and kind != "template")
     asset_id = _asset_id(asset_id, use_example, is_instance)
     with reported():
