@@ -258,6 +258,9 @@ def test_cli_timezone_option(tmp_path: Path) -> None:
     code, _, _ = run("build", "machining", "--values", str(vfile), "--asset-id", ASSET, "--timezone", "+09:00",
                      "-o", str(target))
     assert code == 0 and "2026-03-09T08:00:35+09:00" in target.read_text(encoding="utf-8")
+    code, _, err = run("build", "machining", "--values", str(vfile), "--asset-id", ASSET, "--timezone", "KST9",
+                       "-o", str(tmp_path / "x.json"))
+    assert code == 2 and "unknown time zone" in err and not (tmp_path / "x.json").exists()
 
 
 # ---- File sources ---------------------------------------------------------------------------------------------

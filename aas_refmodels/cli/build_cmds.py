@@ -172,6 +172,13 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
         fail(f"cannot read {thumbnail}: not a regular file", EXIT_CANNOT_RUN)
     is_instance = kind == "instance" or values_file is not None or (process is not None and kind != "template")
     asset_id = _asset_id(asset_id, use_example, is_instance)
+    if timezone is not None:
+        from ..build.values import resolve_timezone
+
+        try:
+            resolve_timezone(timezone)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--timezone") from None
     with reported():
         values = _load_values(values_file) if values_file else None
         spec = load_model(process or model or "", version, base_iri=base_iri)
