@@ -30,8 +30,25 @@ def type_class(value_type: str) -> type:
         raise ValueError(f"unknown value type {value_type!r}") from None
 
 
+class PlainDecimal(decimal.Decimal):
+    """An xs:decimal that prints without exponent: basyx writes ``str(Decimal)``, and ``1E-8`` or ``3.6E+16``
+    are no xs:decimal lexical forms (the XSD and aas-core reject them)."""
+
+    def __str__(self) -> str:
+        return format(self, "f")
+
+
 def coerce(value: Any, value_type: str) -> Any:
     """Return the basyx value of ``value`` for ``value_type``; ``ValueError`` says why it does not fit."""
+    result = _coerce(value, value_type)
+    if value_type == "xs:decimal" and isinstance(result, decimal.Decimal) and not isinstance(result, PlainDecimal):
+        if abs(result.adjusted()) > MAX_NUMBER_DIGITS:
+            raise ValueError(f"{short(value)} has too many digits for an xs:decimal written without exponent")
+        result = PlainDecimal(result)
+    return result
+
+
+def _coerce(value: Any, value_type: str) -> Any:
     cls = type_class(value_type)
     if not isinstance(value, (bool, int, float, str)) and isinstance(value, cls):
         return value  # already a basyx value of this type

@@ -364,3 +364,38 @@ def test_a_fifo_as_values_file_or_thumbnail_does_not_hang(tmp_path: Path) -> Non
     code, _, err = run("build", "--process", "press", "--example", "--thumbnail", str(fifo), "-o",
                        str(tmp_path / "o.aasx"))
     assert code == 3 and "not a regular file" in err
+
+
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True, allow_infinity=True),
+    st.datetimes(timezones=st.one_of(st.none(), st.just(datetime.UTC))), st.dates(),
+    st.text(max_size=30), st.sampled_from(["1e400", "-0", "2026-03-09 08:00:35", "PT5S", "P", "NaN", "INF",
+                                           "10000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "+5", " 7 "]),
+)
+TYPED = ["ProcessData.CycleTime", "ProcessData.CycleCounter", "ProcessData.StartTime", "ProcessData.EndTime",
+         "ProcessData.ProducedQuantity", "ProcessParameters.Processes.Process[0].PlannedProcessTime",
+         "ProcessData.ActiveToolNumber"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(TYPED), value=SCALARS)
+def test_arbitrary_typed_values_build_a_valid_file_or_are_refused_with_a_path(path: str, value: Any) -> None:
+    try:
+        built = build_instance(SPEC, {**BASE, path: value}, asset_id=ASSET, timezone="UTC")
+    except ValuesError as exc:
+        assert [p for p, _ in exc.problems] == [path]
+        return
+    data = serialize(built.objects(), "json")
+    report = aas_refmodels.validate(data, schema_dir=_schema_dir())
+    assert [str(f) for f in report.findings if f.severity.name == "ERROR"] == [], (path, value)
+
+
+@pytest.mark.parametrize(("value", "lexical"), [("0.00000001", "0.00000001"), (3.6e16, "36000000000000000"),
+                                                ("1e5", "100000"), (decimal.Decimal("2.50"), "2.50")])
+def test_decimals_are_written_without_exponent(value: Any, lexical: str) -> None:
+    """basyx writes str(Decimal): 1E-8 is no xs:decimal lexical form (found by the property test above)."""
+    built = build_instance(SPEC, {**BASE, "ProcessData.ProducedQuantity": value}, asset_id=ASSET)
+    doc = json.loads(serialize(built.objects(), "json"))
+    sm = next(s for s in doc["submodels"] if s["idShort"] == "ProcessData")
+    assert next(e for e in sm["submodelElements"] if e["idShort"] == "ProducedQuantity")["value"] == lexical
