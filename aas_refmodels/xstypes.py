@@ -95,6 +95,12 @@ def _coerce(value: Any, value_type: str) -> Any:
         raise ValueError(problem)
     if value_type == "xs:string":
         return value
+    if value_type == "xs:anyURI":
+        from aas_core3.verification import matches_xs_any_uri  # aas-core3.1's pattern rejects non-ASCII IRIs
+
+        if not matches_xs_any_uri(value):
+            raise ValueError(f"{short(value)} is not a valid xs:anyURI value (RFC 3987: no spaces, a % starts a "
+                             "%XX escape, at most one '#')")
     if value_type in _INTEGER_TYPES | {"xs:decimal"} and len(value) > MAX_NUMBER_DIGITS:
         raise ValueError(f"{short(value)} has {len(value)} characters, more than the {MAX_NUMBER_DIGITS} "
                          f"a {value_type} value may have here")

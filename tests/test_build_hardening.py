@@ -399,3 +399,16 @@ def test_decimals_are_written_without_exponent(value: Any, lexical: str) -> None
     doc = json.loads(serialize(built.objects(), "json"))
     sm = next(s for s in doc["submodels"] if s["idShort"] == "ProcessData")
     assert next(e for e in sm["submodelElements"] if e["idShort"] == "ProducedQuantity")["value"] == lexical
+
+
+@pytest.mark.parametrize("uri", ["http://datypic.com#frag1#frag2", "http://x.example#f% rag", "%zz", "a b"])
+def test_any_uri_values_that_validators_reject_are_refused(uri: str) -> None:
+    from aas_refmodels import build_shell
+
+    with pytest.raises(ValuesError) as info:
+        build_shell(load_model("machining"), values=_shell_values(**{"Nameplate.URIOfTheProduct": uri}),
+                    asset_id=ASSET)
+    assert "xs:anyURI" in dict(info.value.problems)["Nameplate.URIOfTheProduct"]
+    built = build_shell(load_model("machining"), asset_id=ASSET,
+                        values=_shell_values(**{"Nameplate.URIOfTheProduct": "https://공장.example.kr/제품/1"}))
+    assert built.submodels
