@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from aas_refmodels import ValuesError, build_instance, build_shell, load_model
-from aas_refmodels.build.ids import iri_problem
 from aas_refmodels.build.shell import companions_of, shell_examples
 from aas_refmodels.cli import main
+from aas_refmodels.iri import iri_problem
 from aas_refmodels.resources import models_dir
 from aas_refmodels.spec import available_models, model_aliases, resolve_model_name
 
@@ -174,3 +174,13 @@ def test_data_files_are_packaged() -> None:
     packaged = resources.files("aas_refmodels") / "_data" / "models"
     if packaged.is_dir():  # an installed wheel
         assert (packaged / "_shells.json").is_file() and (packaged / "_aliases.json").is_file()
+
+
+@pytest.mark.parametrize("base", ["https://x.example/" + "a" * 1100 + "/", "https://x.example/a b/", "nope"])
+def test_a_base_iri_that_would_give_invalid_ids_is_a_usage_error(tmp_path: Path, base: str) -> None:
+    out = tmp_path / "t.json"
+    code, _, err = run("build", "press", "--base-iri", base, "-o", str(out))
+    assert code == 2 and "--base-iri" in err and "Traceback" not in err and not out.exists()
+    with pytest.raises(ValueError, match="base IRI"):
+        load_model("press", base_iri=base)
+    assert run("build", "press", "--base-iri", "https://aas.example.kr/", "-o", str(out))[0] == 0

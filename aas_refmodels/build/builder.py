@@ -54,7 +54,7 @@ def asset_id_problem(asset_id: str) -> str | None:
     """Why ``asset_id`` is no usable global asset id (None if it is): an absolute IRI (RFC 3987: a scheme, then
     no spaces, control characters or ``<>"{}|\\^``` ``, valid %-escapes, at most one ``#``) or a URN
     (``urn:<nid>:<nss>``, RFC 8141), short enough for the shell and submodel ids derived from it."""
-    from .ids import iri_problem
+    from ..iri import iri_problem
 
     return iri_problem(asset_id, max_length=xstypes.MAX_IDENTIFIER - len("/sm/") - xstypes.MAX_NAME)
 

@@ -19,8 +19,16 @@ _ABBR = {"SubmodelElementCollection": "SMC", "SubmodelElementList": "SML", "Mult
          "ReferenceElement": "Ref"}
 
 
+def _check_base_iri(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from ..namespace import base_iri_problem
+
+    if value is not None and (problem := base_iri_problem(value)):
+        raise click.BadParameter(problem)
+    return value
+
+
 def _base_iri_option(f: Any) -> Any:
-    return click.option("--base-iri", envvar="AASREF_BASE_IRI", metavar="IRI",
+    return click.option("--base-iri", envvar="AASREF_BASE_IRI", metavar="IRI", callback=_check_base_iri,
                         help="Base IRI of our own concepts (default: https://example.org/aas-refmodels/).")(f)
 
 
@@ -218,7 +226,7 @@ def _asset_id(asset_id: str | None, use_example: bool, is_instance: bool) -> str
             raise click.UsageError("an instance or shell needs --asset-id IRI (an absolute IRI or URN, e.g. "
                                    "https://factory.example.kr/asset/M-01), or --example for the model's example id")
         return None
-    from ..build.ids import iri_problem
+    from ..iri import iri_problem
 
     problem = iri_problem(asset_id)
     if problem:
