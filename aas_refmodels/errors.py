@@ -5,7 +5,8 @@ AasRefModelsError
  ├── ModelNotFoundError   no reference model of that name / version
  ├── ValuesError          values for an instance are invalid (lists every problem)
  ├── ConversionError      a construct has no form in the requested metamodel version
- └── ReadError            a file cannot be read or parsed as an AAS environment
+ ├── ReadError            a file cannot be read or parsed as an AAS environment
+ └── WriteError           an output file cannot be written (names the user's path, never a temporary file)
 """
 
 from __future__ import annotations
@@ -48,3 +49,7 @@ class ConversionError(ProblemListError):
 
 class ReadError(AasRefModelsError):
     pass
+
+
+class WriteError(AasRefModelsError):
+    """An output cannot be written: missing folder, non-regular target, read-only folder, disk full."""

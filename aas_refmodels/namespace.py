@@ -16,8 +16,21 @@ ENV_VAR = "AASREF_BASE_IRI"
 
 def base_iri(override: str | None = None) -> str:
     """The base IRI in force: the override, else ``$AASREF_BASE_IRI``, else the default (always ends in '/')."""
+    problem = base_iri_problem(override) if override else None
+    if problem:  # the environment variable is checked where it is read as an option (the CLI)
+        raise ValueError(f"base IRI: {problem}")
     base = override or os.environ.get(ENV_VAR) or DEFAULT_BASE_IRI
     return base if base.endswith(("/", "#", ":")) else base + "/"
+
+
+MAX_BASE_IRI = 1024  # leaves room for our longest own paths within the 2,048 characters of an Identifier
+
+
+def base_iri_problem(base: str) -> str | None:
+    """Why ``base`` cannot be the base IRI of our own concepts (None if it can)."""
+    from .iri import iri_problem
+
+    return iri_problem(base, max_length=MAX_BASE_IRI)
 
 
 def expand(identifier: str, base: str) -> str:

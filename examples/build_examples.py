@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for folder in sorted(p for p in HERE.iterdir() if (p / "values.json").is_file()):
         spec = load_model(folder.name)

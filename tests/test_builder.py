@@ -188,8 +188,7 @@ def test_shell_contains_nameplate_technical_data_and_process_submodels() -> None
     assert shell.asset_information.global_asset_id == "https://factory.example.kr/asset/P-200"
     ids = {sm.id_short for sm in built.submodels}
     assert ids == {"Nameplate", "TechnicalData", "ProcessParameters", "ProcessData",
-                   "ProcessVariablesForManufacturingKPICalculation", "ManufacturingKPIs", "TimeSeries",
-                   "QualityControlForMachining"}
+                   "ProcessVariablesForManufacturingKPICalculation", "ManufacturingKPIs", "TimeSeries"}
     assert {ref.key[0].value for ref in shell.submodel} == {sm.id for sm in built.submodels}
     td = next(sm for sm in built.submodels if sm.id_short == "TechnicalData")
     areas = td.get_referable("TechnicalPropertyAreas")

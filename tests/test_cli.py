@@ -55,7 +55,8 @@ def test_build_instance_with_values_in_v30(tmp_path: Path) -> None:
     values = tmp_path / "values.json"
     values.write_text(json.dumps({"ProcessData": {"CycleTime": 40.1}}), encoding="utf-8")
     target = tmp_path / "m.json"
-    code, _, err = run("build", "machining", "--kind", "instance", "--values", str(values), "-o", str(target))
+    code, _, err = run("build", "machining", "--kind", "instance", "--values", str(values),
+                         "--asset-id", "https://factory.example.kr/asset/M-01", "-o", str(target))
     # partial values: the missing mandatory elements are listed, one line each, exit code 1
     assert code == 1
     lines = err.strip().splitlines()
@@ -66,7 +67,7 @@ def test_build_instance_with_values_in_v30(tmp_path: Path) -> None:
 
 def test_build_instance_from_example_values_v30(tmp_path: Path) -> None:
     target = tmp_path / "m.json"
-    code, _, _ = run("build", "machining", "--kind", "instance", "--spec-version", "3.0", "-o", str(target))
+    code, _, _ = run("build", "machining", "--kind", "instance", "--example", "--spec-version", "3.0", "-o", str(target))
     assert code == 0
     assert aas_core_errors(target.read_bytes(), "json", "3.0") == []
     assert aas_test_engines_errors(target.read_bytes(), "json") == []
@@ -93,7 +94,7 @@ def test_build_all(tmp_path: Path) -> None:
 
 def test_convert_between_formats_and_versions(tmp_path: Path) -> None:
     src = tmp_path / "a.aasx"
-    assert run("build", "press", "--kind", "instance", "-o", str(src))[0] == 0
+    assert run("build", "press", "--kind", "instance", "--example", "-o", str(src))[0] == 0
     xml30 = tmp_path / "b.xml"
     code, out, _ = run("convert", str(src), str(xml30), "--spec-version", "3.0")
     assert code == 0 and "-> xml V3.0" in out
@@ -140,6 +141,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
     target.write_text("old", encoding="utf-8")
     values = tmp_path / "v.json"
     values.write_text(json.dumps({"ProcessData.CycleTime": "x"}), encoding="utf-8")
-    assert run("build", "machining", "--values", str(values), "--kind", "instance", "-o", str(target))[0] == 1
+    assert run("build", "machining", "--values", str(values), "--kind", "instance", "--example",
+               "-o", str(target))[0] == 1
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

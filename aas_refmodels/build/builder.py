@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from basyx.aas.model.concept import ConceptDescription
 from .. import xstypes
 from ..errors import ValuesError
 from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
+from ..spec.loader import content_type_problem, path_problem
 from . import values as V
 from .concepts import build_concept_descriptions
 from .qualifiers import template_qualifiers
@@ -48,6 +50,15 @@ class BuiltModel:
         return model.DictIdentifiableStore(self.objects())
 
 
+def asset_id_problem(asset_id: str) -> str | None:
+    """Why ``asset_id`` is no usable global asset id (None if it is): an absolute IRI (RFC 3987: a scheme, then
+    no spaces, control characters or ``<>"{}|\\^``` ``, valid %-escapes, at most one ``#``) or a URN
+    (``urn:<nid>:<nss>``, RFC 8141), short enough for the shell and submodel ids derived from it."""
+    from ..iri import iri_problem
+
+    return iri_problem(asset_id, max_length=xstypes.MAX_IDENTIFIER - len("/sm/") - xstypes.MAX_NAME)
+
+
 def default_asset_id(spec: ModelSpec) -> str:
     return f"{spec.base_iri}ids/asset/{spec.model}/example-0001"
 
@@ -70,23 +81,48 @@ def build_instance(
     asset_id: str | None = None,
     submodel_ids: Mapping[str, str] | None = None,
     attachments_dir: Path | None = None,
+    allow_any_source: bool = False,
+    timezone: str | datetime.tzinfo | None = None,
 ) -> BuiltModel:
     """Submodel instances filled from values keyed by idShort path (the spec's examples when ``values`` is None).
 
-    Raises ``ValuesError`` listing every problem: wrong type, unknown path, value not allowed, missing mandatory element.
+    Values may be JSON scalars or what a factory script has: ``datetime``/``date``, ``Decimal``, numpy and pandas
+    scalars. ``None``, ``""`` and NaN mean "not given" (a missing mandatory element is reported as such).
+    Timestamps without a zone (``2026-03-09 08:00:35``) are read in ``timezone`` (an IANA name, ``"UTC"``,
+    ``"+09:00"``, a tzinfo; default: the system's local zone). The ``source`` of a File value
+    (``{"path": "/aasx/x.pdf", "source": "x.pdf"}``) is resolved against ``attachments_dir`` (default: the current
+    folder) and must lie inside it unless ``allow_any_source``. ``asset_id`` (default: the model's example id)
+    must be an absolute IRI or a URN.
+
+    Raises ``ValuesError`` listing every problem: wrong type, unknown path, value not allowed, missing mandatory
+    element, text a file cannot carry (XML characters, metamodel length limits).
     """
     index = V.index_spec(spec)
     if values is None:
         flat, problems = V.example_values(spec), list[tuple[str, str]]()
+    elif not isinstance(values, Mapping):
+        raise ValuesError(f"values for {spec.key}", [("$", "values are a mapping keyed by idShort path")])
     else:
         flat, problems = V.flatten(values, index)
-    filler = _Filler(flat, index, attachments_dir)
+    try:
+        tz = V.resolve_timezone(timezone)
+    except ValueError as exc:
+        raise ValuesError(f"values for {spec.key}", [("timezone", str(exc))]) from None
+    filler = _Filler(flat, index, attachments_dir, allow_any_source, tz)
     filler.problems.extend(problems)
-    asset = asset_id or default_asset_id(spec)
+    asset = default_asset_id(spec) if asset_id is None else asset_id
+    id_problem = asset_id_problem(asset)
+    if id_problem:
+        raise ValuesError(f"values for {spec.key}", [("asset_id", id_problem)])
     submodels = []
     for sm in spec.submodels:
         sm_id = (submodel_ids or {}).get(sm.id_short) or instance_submodel_id(asset, sm)
-        submodels.append(_submodel(sm, sm_id, model.ModellingKind.INSTANCE, filler.elements(sm.elements, sm.id_short)))
+        elements = filler.elements(sm.elements, sm.id_short)
+        problem = xstypes.text_problem(sm_id, xstypes.MAX_IDENTIFIER, "submodel id")
+        if problem:
+            filler.problem(sm.id_short, problem)
+            continue
+        submodels.append(_submodel(sm, sm_id, model.ModellingKind.INSTANCE, elements))
     filler.report_unused()
     if filler.problems:
         raise ValuesError(f"values do not fit reference model {spec.key}", sorted(set(filler.problems)))
@@ -152,8 +188,11 @@ def _template_element(e: ElementSpec) -> model.SubmodelElement:
 
 
 class _Filler:
-    def __init__(self, flat: dict[str, Any], index: Mapping[str, ElementSpec], attachments_dir: Path | None) -> None:
+    def __init__(self, flat: dict[str, Any], index: Mapping[str, ElementSpec], attachments_dir: Path | None,
+                 allow_any_source: bool = False, tz: datetime.tzinfo | None = None) -> None:
         self.flat, self.index, self.dir = flat, index, attachments_dir
+        self.allow_any_source = allow_any_source
+        self.tz = tz or V.resolve_timezone(None)
         self.used: set[str] = set()
         self.problems: list[tuple[str, str]] = []
         self.attachments: dict[str, Path] = {}
@@ -183,12 +222,15 @@ class _Filler:
         c = _common(e, id_short, [])
         mt = e.model_type
         if mt in V.LEAF_TYPES:
-            if path not in self.flat:
+            value = self.normalized(e, self.flat[path]) if path in self.flat else V.ABSENT
+            if path in self.flat:
+                self.used.add(path)
+            if value is V.ABSENT:
                 if required:
-                    self.problem(path, f"missing mandatory {mt}")
+                    given = " (given as empty, None or NaN)" if path in self.flat else ""
+                    self.problem(path, f"missing mandatory {mt}{given}")
                 return None
-            self.used.add(path)
-            return self.leaf(e, path, self.flat[path], c)
+            return self.leaf(e, path, value, c)
         present = any(True for _ in V.under(self.flat, path))
         if not present and not required:
             return None
@@ -205,6 +247,30 @@ class _Filler:
                 else model.EntityType.SELF_MANAGED_ENTITY
             return model.Entity(entity_type=kind, statement=children, **c)
         return model.SubmodelElementCollection(value=children, **c)
+
+    def normalized(self, e: ElementSpec, raw: Any) -> Any:
+        """Plain Python values (numpy, pandas, NaN, None, "") and default time zones; ABSENT if not given."""
+        value = V.plain(raw)
+        if value is V.ABSENT:
+            return value
+        mt = e.model_type
+        if mt == "Property":
+            return V.with_zone(value, e.value_type, self.tz)
+        if mt == "Range":
+            parts = [value.get("min"), value.get("max")] if isinstance(value, Mapping) and set(value) <= {"min", "max"} \
+                else list(value) if isinstance(value, (list, tuple)) and len(value) == 2 else None
+            if parts is None:
+                return value  # example_problem says which form is expected
+            lo, hi = (V.with_zone(p, e.value_type, self.tz) for p in (V.plain(x) for x in parts))
+            if lo is V.ABSENT and hi is V.ABSENT:
+                return V.ABSENT
+            out = {k: v for k, v in (("min", lo), ("max", hi)) if v is not V.ABSENT}
+            return out
+        if mt == "MultiLanguageProperty" and isinstance(value, Mapping):
+            texts = {k: V.plain(v) for k, v in value.items()}
+            texts = {k: v for k, v in texts.items() if v is not V.ABSENT}
+            return texts or V.ABSENT
+        return value
 
     def leaf(self, e: ElementSpec, path: str, value: Any, c: dict[str, Any]) -> model.SubmodelElement | None:
         mt = e.model_type
@@ -227,6 +293,9 @@ class _Filler:
             return model.MultiLanguageProperty(
                 value=model.MultiLanguageTextType({"en": value} if isinstance(value, str) else dict(value)), **c)
         if mt == "File":
+            if e.content_type is not None and (problem := content_type_problem(e.content_type)):
+                self.problem(path, problem)
+                return None
             return model.File(content_type=e.content_type, value=value, **c)
         if mt == "Blob":
             try:
@@ -249,12 +318,28 @@ class _Filler:
             self.problem(path, 'a File value is a path or {"path": .., "source": .., "contentType": ..}')
             return None
         content_type = value.get("contentType", e.content_type)
+        problem = path_problem(target)
+        if problem is None and content_type is not None:
+            problem = content_type_problem(content_type) if isinstance(content_type, str) \
+                else "contentType is a MIME type string"
+        if problem:
+            self.problem(path, problem)
+            return None
         if source is not None:
-            local = Path(source)
-            if self.dir is not None and not local.is_absolute():
-                local = self.dir / local
+            if not isinstance(source, str) or not source or "\x00" in source:
+                self.problem(path, "a File source is the name of a local file")
+                return None
+            base = (self.dir if self.dir is not None else Path.cwd()).resolve()
+            local = base / source
+            if not self.allow_any_source:
+                try:
+                    local.resolve().relative_to(base)
+                except ValueError:
+                    self.problem(path, f"source {xstypes.short(source)} lies outside {base} (the folder of the values "
+                                       "file or --attachments-dir); pass --allow-any-source to embed it anyway")
+                    return None
             if not local.is_file():
-                self.problem(path, f"source file {str(local)!r} does not exist")
+                self.problem(path, f"source file {xstypes.short(str(local))} does not exist")
                 return None
             if not target.startswith("/"):
                 self.problem(path, f"a File with a source needs a package path starting with '/', not {target!r}")

@@ -8,6 +8,9 @@ Repeated elements (``MaterialLot__00__``) and list items are addressed by index:
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -74,6 +77,13 @@ def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec]) -> tupl
 
     def put(prefix: list[str | int], value: Any) -> None:
         path = join(prefix)
+        if type(value).__module__.split(".")[0] in ("numpy", "pandas") and getattr(value, "ndim", 0) == 1:
+            value = list(value.tolist())  # a numpy array or pandas Series of list items
+        elif isinstance(value, tuple):
+            value = list(value)
+        if len(prefix) > MAX_DEPTH:
+            problems.append((path[:200], f"values nested more than {MAX_DEPTH} levels deep: no reference model is"))
+            return
         spec = index.get(generic(path))
         is_leaf = spec is not None and spec.model_type in LEAF_TYPES
         if isinstance(value, Mapping) and not is_leaf:
@@ -132,3 +142,110 @@ def indices(flat: Mapping[str, Any], path: str) -> list[int]:
     """Indices ``i`` used as ``path[i]...`` in the keys."""
     pattern = re.compile(re.escape(path) + r"\[(\d+)\]")
     return sorted({int(m.group(1)) for k in flat if (m := pattern.match(k))})
+
+
+# ---- plain Python values of a factory script ---------------------------------------------------------------
+
+class _Absent:
+    """Marker for a value that means "not given": None, "", NaN, pandas NaT/NA."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+MAX_DEPTH = 64  # values nested deeper than any reference model are refused (no RecursionError)
+_NAIVE_TIMESTAMP = re.compile(r"^\s*(-?\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*$")
+
+
+def resolve_timezone(tz: str | datetime.tzinfo | None) -> datetime.tzinfo:
+    """The zone for timestamps without one: a tzinfo, ``"UTC"``, ``"+09:00"``, an IANA name
+    (``"Asia/Seoul"``) or None for the system's local zone. ``ValueError`` for an unknown name."""
+    if isinstance(tz, datetime.tzinfo):
+        return tz
+    if tz is None or tz == "local":
+        local = datetime.datetime.now().astimezone().tzinfo
+        assert local is not None
+        return local
+    if tz.upper() in ("UTC", "Z"):
+        return datetime.UTC
+    m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", tz)
+    if m:
+        delta = datetime.timedelta(hours=int(m.group(2)), minutes=int(m.group(3)))
+        return datetime.timezone(-delta if m.group(1) == "-" else delta)
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {tz!r}: use an IANA name such as Asia/Seoul, UTC or an offset "
+                         "such as +09:00") from None
+
+
+def plain(value: Any) -> Any:
+    """numpy / pandas scalars as Python values; None, "", NaN and NaT as ``ABSENT``.
+
+    numpy and pandas are optional: they are recognised by module name and duck typing, never imported.
+    """
+    if value is None or isinstance(value, _Absent):
+        return ABSENT
+    module = type(value).__module__.split(".")[0]
+    if module == "pandas":
+        name = type(value).__name__
+        if name in ("NaTType", "NAType"):
+            return ABSENT
+        if hasattr(value, "to_pydatetime"):  # pandas.Timestamp
+            return value.to_pydatetime()
+        if hasattr(value, "to_pytimedelta"):  # pandas.Timedelta
+            return _duration(value.to_pytimedelta())
+    if module == "numpy" and hasattr(value, "item"):
+        if type(value).__name__ == "datetime64":
+            text = str(value)
+            return ABSENT if text == "NaT" else text.replace(" ", "T")
+        if getattr(value, "ndim", 0) == 0:
+            return plain(value.item())
+    if isinstance(value, str):
+        return ABSENT if value == "" else value
+    if isinstance(value, float):
+        return ABSENT if math.isnan(value) else value
+    if isinstance(value, decimal.Decimal) and value.is_nan():
+        return ABSENT
+    if isinstance(value, datetime.timedelta):
+        return _duration(value)
+    return value
+
+
+def _duration(delta: datetime.timedelta) -> str:
+    """xs:duration of a timedelta: ``PT42.5S``, ``-P1DT2H``."""
+    total = delta.total_seconds()
+    sign, total = ("-", -total) if total < 0 else ("", total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    time = "".join(f"{int(v)}{u}" for v, u in ((hours, "H"), (minutes, "M")) if v)
+    if seconds or not (days or time):
+        time += f"{seconds:.6f}".rstrip("0").rstrip(".") + "S"
+    return f"{sign}P{f'{int(days)}D' if days else ''}{'T' + time if time else ''}"
+
+
+def with_zone(value: Any, value_type: str | None, tz: datetime.tzinfo) -> Any:
+    """Give zone-less timestamps of an ``xs:dateTime`` the default zone (``2026-03-09 08:00:35`` ->
+    ``2026-03-09T08:00:35+09:00``); other values unchanged."""
+    if value_type != "xs:dateTime":
+        return value
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    if isinstance(value, datetime.date):
+        return datetime.datetime.combine(value, datetime.time(), tz)
+    if isinstance(value, str):
+        m = _NAIVE_TIMESTAMP.match(value)
+        if m:
+            stamp = f"{m.group(1)}T{m.group(2)}"
+            try:
+                naive = datetime.datetime.fromisoformat(stamp)
+            except ValueError:
+                return value  # the xs:dateTime parser reports it, with the expected form
+            stamp = naive.isoformat()
+            offset = naive.replace(tzinfo=tz).isoformat()[len(naive.isoformat()):]
+            return stamp + (offset or "Z")
+    return value

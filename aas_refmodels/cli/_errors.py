@@ -12,6 +12,12 @@ from ..errors import AasRefModelsError, ModelNotFoundError, ProblemListError, Sp
 EXIT_INVALID, EXIT_USAGE, EXIT_CANNOT_RUN = 1, 2, 3
 
 
+def _cut(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters (a problem never floods the terminal with a huge value)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def fail(message: str, code: int) -> None:
     click.echo(f"error: {message}", err=True)
     raise SystemExit(code)
@@ -26,7 +32,7 @@ def reported() -> Iterator[None]:
     except ProblemListError as exc:
         click.echo(f"error: {exc.headline}", err=True)
         for path, message in exc.problems:
-            click.echo(f"error: {path}: {message}", err=True)
+            click.echo(f"error: {_cut(path, 200)}: {_cut(message, 400)}", err=True)
         raise SystemExit(EXIT_INVALID) from None
     except SpecError as exc:
         fail(str(exc), EXIT_CANNOT_RUN)

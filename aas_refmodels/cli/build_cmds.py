@@ -19,8 +19,16 @@ _ABBR = {"SubmodelElementCollection": "SMC", "SubmodelElementList": "SML", "Mult
          "ReferenceElement": "Ref"}
 
 
+def _check_base_iri(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from ..namespace import base_iri_problem
+
+    if value is not None and (problem := base_iri_problem(value)):
+        raise click.BadParameter(problem)
+    return value
+
+
 def _base_iri_option(f: Any) -> Any:
-    return click.option("--base-iri", envvar="AASREF_BASE_IRI", metavar="IRI",
+    return click.option("--base-iri", envvar="AASREF_BASE_IRI", metavar="IRI", callback=_check_base_iri,
                         help="Base IRI of our own concepts (default: https://example.org/aas-refmodels/).")(f)
 
 
@@ -28,8 +36,8 @@ def _base_iri_option(f: Any) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--markdown", is_flag=True, help="A Markdown table (as in the README).")
 def list_models(as_json: bool, markdown: bool) -> None:
-    """List the reference models with version, semantic IDs and element count."""
-    from ..spec import available_models, load_model
+    """List the reference models with version, semantic IDs, element count and aliases."""
+    from ..spec import available_models, load_model, model_aliases
 
     with reported():
         rows: list[dict[str, Any]] = []
@@ -38,7 +46,8 @@ def list_models(as_json: bool, markdown: bool) -> None:
             rows.append({"model": name, "version": version, "name": dict(spec.name),
                          "submodels": [{"idShort": sm.id_short, "semanticId": sm.semantic_id,
                                         "elements": sm.element_count()} for sm in spec.submodels],
-                         "elements": spec.element_count(), "sources": list(spec.sources)})
+                         "elements": spec.element_count(), "sources": list(spec.sources),
+                         "aliases": list(model_aliases().get(name, ()))})
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -52,6 +61,8 @@ def list_models(as_json: bool, markdown: bool) -> None:
         return
     for r in rows:
         click.echo(f"{r['model']:<22} {r['version']:<5} {r['elements']:>4} elements  {r['name']['en']} / {r['name']['ko']}")
+        if r["aliases"]:
+            click.echo(f"    aliases: {', '.join(r['aliases'])}")
         for sm in r["submodels"]:
             click.echo(f"    {sm['idShort']:<18} {sm['elements']:>4}  {sm['semanticId']}")
 
@@ -118,29 +129,41 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
               help="Template (default) or filled instance (with --process: instance by default).")
 @click.option("--values", "values_file", type=click.Path(path_type=Path),
               help="JSON values keyed by idShort path (instance); without it the model's example values are used.")
-@click.option("--asset-id", metavar="IRI", help="Global asset id (instances and shells).")
+@click.option("--asset-id", metavar="IRI",
+              help="Global asset id, an absolute IRI or URN (required for instances and shells).")
+@click.option("--example", "use_example", is_flag=True,
+              help="Use the model's example asset id (and its example values unless --values is given).")
+@click.option("--timezone", "timezone", metavar="ZONE",
+              help="Zone of timestamps without one, e.g. Asia/Seoul, UTC, +09:00 (default: the system zone).")
+@click.option("--attachments-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder that File 'source' paths are relative to (default: the values file's folder).")
+@click.option("--allow-any-source", is_flag=True,
+              help="Allow File 'source' paths outside the attachments folder (absolute paths, ..).")
 @click.option("--format", "fmt", type=click.Choice(["aasx", "json", "xml"]), help="Default: from -o's suffix, else aasx.")
 @click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="AAS metamodel version.")
 @click.option("--aasx-part", type=click.Choice(["json", "xml"]), default="json", show_default=True,
               help="Serialization of the AAS part inside an AASX.")
 @click.option("--thumbnail", type=click.Path(path_type=Path),  # missing or unreadable: exit 3, as every input
               help="Image for the shell's default thumbnail (with --process).")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Output file (DIR with --all).")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="Output file (- for stdout, JSON/XML only; DIR with --all, created if missing).")
 @_base_iri_option
 @click.option("--profile", type=click.Choice(["none", "kosmo"]), default="none", show_default=True,
               help="With --process: kosmo builds a KOSMO submission-ready type shell (see README).")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="With --profile kosmo: YAML/JSON overriding the profile's policy (iriBase, iriConflict, ...).")
 def build(model: str | None, process: str | None, build_all: bool, version: str | None, kind: str | None,
-          values_file: Path | None, asset_id: str | None, fmt: str | None, spec_version: str, aasx_part: str,
+          values_file: Path | None, asset_id: str | None, use_example: bool, timezone: str | None,
+          attachments_dir: Path | None, allow_any_source: bool, fmt: str | None, spec_version: str, aasx_part: str,
           thumbnail: Path | None, output: Path, base_iri: str | None, profile: str = "none",
           policy_file: str | None = None) -> None:
     """Build a reference model as a template or a filled instance, or a whole shell (--process).
 
     \b
     aasref build injection-molding --format aasx -o im.aasx
-    aasref build machining --kind instance --values mes.json --spec-version 3.0 -o m.json
+    aasref build machining --kind instance --values mes.json --asset-id urn:uuid:... --spec-version 3.0 -o m.json
     aasref build --process welding --asset-id https://example.com/asset/W1 -o welder.aasx
+    aasref build --process press --example --format json -o -
     aasref build --all -o out/
     """
     from ..build import build_instance, build_shell, build_template
@@ -155,42 +178,86 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
             written = _build_all(output, base_iri)
         click.echo(f"wrote {written} files to {output}")
         return
+    to_stdout = str(output) == "-"
     if fmt is None:
         try:
-            fmt = format_of(output)
+            fmt = "json" if to_stdout else format_of(output)
         except ValueError:
             fmt = "aasx"
-    elif output.suffix and output.suffix.lower() != f".{fmt}":
+    elif not to_stdout and output.suffix and output.suffix.lower() != f".{fmt}":
         raise click.UsageError(f"--format {fmt} does not match the output file {output.name}")
+    if to_stdout and fmt == "aasx":
+        raise click.UsageError("-o - (stdout) takes JSON or XML, not an AASX package: use --format json|xml")
     if profile != "none" or policy_file:
-        _build_profile(process, profile, policy_file, kind, values_file, asset_id, fmt, spec_version, aasx_part,
-                       thumbnail, output, base_iri, version)
+        if thumbnail is not None and not thumbnail.is_file():
+            fail(f"cannot read {thumbnail}: not a regular file", EXIT_CANNOT_RUN)
+        _build_profile(process, profile, policy_file, kind, values_file, _asset_id(asset_id, use_example, True),
+                       fmt, spec_version, aasx_part, thumbnail, output, base_iri, version)
         return
     if values_file is not None and (kind or "instance") == "template":
         raise click.UsageError("--values fills an instance: use --kind instance")
+    if thumbnail is not None and not thumbnail.is_file():
+        fail(f"cannot read {thumbnail}: not a regular file", EXIT_CANNOT_RUN)
+    is_instance = kind == "instance" or values_file is not None or (process is not None and kind != "template")
+    asset_id = _asset_id(asset_id, use_example, is_instance)
+    if timezone is not None:
+        from ..build.values import resolve_timezone
+
+        try:
+            resolve_timezone(timezone)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--timezone") from None
     with reported():
         values = _load_values(values_file) if values_file else None
         spec = load_model(process or model or "", version, base_iri=base_iri)
-        attach_dir = values_file.parent if values_file else None
+        attach_dir = attachments_dir or (values_file.parent if values_file else None)
+        options: dict[str, Any] = {"attachments_dir": attach_dir, "allow_any_source": allow_any_source,
+                                   "timezone": timezone}
         thumb = None
         if process:
             thumb_path = f"/aasx/thumbnail{thumbnail.suffix.lower()}" if thumbnail else None
             ctype = _image_type(thumbnail) if thumbnail else "image/png"
             built = build_shell(spec, kind="template" if kind == "template" else "instance", values=values,
-                                asset_id=asset_id, thumbnail=thumb_path, thumbnail_content_type=ctype,
-                                attachments_dir=attach_dir)
+                                asset_id=asset_id, thumbnail=thumb_path, thumbnail_content_type=ctype, **options)
             if thumbnail and thumb_path:
                 thumb = Thumbnail(thumb_path, thumbnail.read_bytes(), ctype)
         elif kind == "instance" or values is not None:
-            built = build_instance(spec, values, asset_id=asset_id, attachments_dir=attach_dir)
+            built = build_instance(spec, values, asset_id=asset_id, **options)
         else:
             built = build_template(spec)
         if thumb and fmt != "aasx":
             raise click.UsageError("--thumbnail needs --format aasx")
-        write(built.objects(), output, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
-              attachments=dict(built.attachments), thumbnail=thumb, aasx_part=cast(Any, aasx_part),
-              title=f"{spec.name['en']} ({built.kind})")
-    click.echo(f"wrote {output} ({spec.key}, {built.kind}, {fmt}, metamodel V{spec_version})")
+        if to_stdout:
+            _to_stdout(built.objects(), cast(Any, fmt), cast("SpecVersion", spec_version))
+        else:
+            write(built.objects(), output, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
+                  attachments=dict(built.attachments), thumbnail=thumb, aasx_part=cast(Any, aasx_part),
+                  title=f"{spec.name['en']} ({built.kind})")
+    click.echo(f"wrote {'stdout' if to_stdout else output} ({spec.key}, {built.kind}, {fmt}, "
+               f"metamodel V{spec_version})", err=to_stdout)
+
+
+def _asset_id(asset_id: str | None, use_example: bool, is_instance: bool) -> str | None:
+    """The checked --asset-id: required for instances and shells unless --example; an absolute IRI or URN."""
+    if asset_id is not None and use_example:
+        raise click.UsageError("give --asset-id or --example, not both")
+    if asset_id is None:
+        if is_instance and not use_example:
+            raise click.UsageError("an instance or shell needs --asset-id IRI (an absolute IRI or URN, e.g. "
+                                   "https://factory.example.kr/asset/M-01), or --example for the model's example id")
+        return None
+    from ..iri import iri_problem
+
+    problem = iri_problem(asset_id)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--asset-id")
+    return asset_id
+
+
+def _to_stdout(objects: Any, fmt: Any, spec_version: SpecVersion) -> None:
+    from ..io import serialize
+
+    click.echo(serialize(objects, fmt, spec_version), nl=False)  # bytes: written to the binary stdout
 
 
 def _build_profile(process: str | None, profile: str, policy_file: str | None, kind: str | None,
@@ -236,11 +303,20 @@ def _image_type(path: Path) -> str:
 
 
 def _load_values(path: Path) -> dict[str, Any]:
+    """The values file by the package's one JSON rule (UTF-8 with or without BOM; CP949 gets a hint).
+
+    Unreadable or not JSON: exit 3 (could not run); JSON that is no object: exit 1 (values do not fit)."""
+    from ..jsontext import JsonTextError, loads
+
+    if path.exists() and not path.is_file():
+        fail(f"cannot read {path}: not a regular file", EXIT_CANNOT_RUN)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_bytes())
     except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror}", EXIT_CANNOT_RUN)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}", EXIT_CANNOT_RUN)
+    except JsonTextError as exc:
+        fail(f"{path}: not a UTF-8 values file: {exc.message}", EXIT_CANNOT_RUN)
+    except ValueError as exc:
         fail(f"{path}: not a JSON values file ({exc})", EXIT_CANNOT_RUN)  # could not run; values that do not fit: 1
     if not isinstance(data, dict):
         fail(f"{path}: values must be a JSON object keyed by idShort path", 1)
@@ -258,7 +334,8 @@ def _build_all(out: Path, base_iri: str | None) -> int:
         built = build_template(load_model(name, version, base_iri=base_iri))
         for sv in SPEC_VERSIONS:
             for fmt in FORMATS:
-                write(built.objects(), out / name / version / f"template-v{sv}.{fmt}", fmt, spec_version=sv)
+                write(built.objects(), out / name / version / f"template-v{sv}.{fmt}", fmt, spec_version=sv,
+                      create_parents=True)
                 count += 1
     return count
 
@@ -269,29 +346,45 @@ def _build_all(out: Path, base_iri: str | None) -> int:
 @click.option("--format", "fmt", type=click.Choice(["aasx", "json", "xml"]), help="Default: from TARGET's suffix.")
 @click.option("--spec-version", type=SPEC_VERSION, default="3.1", show_default=True, help="Metamodel of the output.")
 @click.option("--aasx-part", type=click.Choice(["json", "xml"]), default="json", show_default=True)
-def convert(source: Path, target: Path, fmt: str | None, spec_version: str, aasx_part: str) -> None:
+@click.option("--drop-files", is_flag=True, help="Allow AASX -> JSON/XML to leave the package's embedded files behind.")
+def convert(source: Path, target: Path, fmt: str | None, spec_version: str, aasx_part: str, drop_files: bool) -> None:
     """Convert between AASX, JSON and XML and between metamodel V3.1 and V3.0.
 
     The input's format and version are detected from its content; it is read strictly.
-    Package files and the thumbnail of an AASX are carried over when the output is AASX.
+    Package files and the thumbnail of an AASX are carried over when the output is AASX; to JSON/XML (which
+    cannot carry them) the conversion is refused with the list of files unless --drop-files.
+    TARGET - writes JSON or XML to stdout.
     """
-    from ..io import Thumbnail, format_of, read, write
+    from ..io import Thumbnail, format_of, read, serialize, write
 
+    to_stdout = str(target) == "-"
     if fmt is None:
         try:
-            fmt = format_of(target)
+            fmt = "json" if to_stdout else format_of(target)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
-    if source.resolve() == target.resolve():
+    if to_stdout and fmt == "aasx":
+        raise click.UsageError("TARGET - (stdout) takes JSON or XML, not an AASX package: use --format json|xml")
+    if not to_stdout and source.resolve() == target.resolve():
         raise click.UsageError("SOURCE and TARGET are the same file")
     with reported():
         result = read(source)
         attachments = {name: data for name, (data, _) in result.files.items()}
+        if fmt != "aasx" and not drop_files:
+            lost = sorted(attachments) + ([f"{result.thumbnail[0]} (thumbnail)"] if result.thumbnail else [])
+            if lost:
+                fail(f"{source} embeds {len(lost)} file(s) that {fmt.upper()} cannot carry: {', '.join(lost)}; "
+                     "convert to AASX, or pass --drop-files to leave them behind", 1)
         thumb = Thumbnail(*result.thumbnail) if result.thumbnail and fmt == "aasx" else None
-        write(list(result.store), target, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
-              attachments=attachments if fmt == "aasx" else None, thumbnail=thumb, aasx_part=cast(Any, aasx_part))
+        if to_stdout:
+            click.echo(serialize(list(result.store), cast(Any, fmt), cast("SpecVersion", spec_version)), nl=False)
+        else:
+            write(list(result.store), target, cast("Format", fmt), spec_version=cast("SpecVersion", spec_version),
+                  attachments=attachments if fmt == "aasx" else None, thumbnail=thumb,
+                  aasx_part=cast(Any, aasx_part))
     src_v = f"V{result.spec_version}" if result.spec_version else "JSON"
-    click.echo(f"wrote {target} ({result.format} {src_v} -> {fmt} V{spec_version}, {len(result.store)} objects)")
+    click.echo(f"wrote {'stdout' if to_stdout else target} ({result.format} {src_v} -> {fmt} V{spec_version}, "
+               f"{len(result.store)} objects)", err=to_stdout)
 
 
 COMMANDS = [list_models, show, build, convert]

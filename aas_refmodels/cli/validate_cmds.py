@@ -35,7 +35,7 @@ class _CouldNotRun(click.ClickException):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
               help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to FILE (its folder must exist).")
 @click.option("--select", multiple=True, metavar="CODES", help="Only report codes starting with these "
                                                                "(comma-separated, repeatable), e.g. AASd,SCH1.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not report codes starting with these.")
@@ -152,7 +152,12 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     else:
         text = out.render(reports, fmt, summary=summary, fail_on=threshold, quiet=quiet)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        from ..io.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(output, text, errors="backslashreplace")
+        except AasRefModelsError as exc:
+            raise _CouldNotRun(str(exc)) from None
     else:
         click.echo(text, nl=False)
     for r in reports:

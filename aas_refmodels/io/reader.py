@@ -83,10 +83,12 @@ def _one_line(exc: BaseException) -> str:
 def _store_from_json(data: bytes) -> model.DictIdentifiableStore[model.Identifiable]:
     from basyx.aas.adapter.json import read_aas_json_file
 
+    from ..jsontext import JsonTextError, decode_json_text
+
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReadError(f"JSON is not valid UTF-8 (byte {exc.start})") from None
+        text = decode_json_text(data)
+    except JsonTextError as exc:
+        raise ReadError(f"JSON is not valid UTF-8: {exc.message}") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from basyx.aas import model
 
 from ..errors import ValuesError
-from .atomic import atomic_path
+from .atomic import atomic_write_bytes, check_target
 from .versions import SpecVersion, to_jsonable, v30_json_bytes, v30_xml_bytes
 
 Format = Literal["json", "xml", "aasx"]
@@ -83,9 +83,16 @@ def write(
     thumbnail: Thumbnail | None = None,
     aasx_part: Literal["json", "xml"] = "json",
     title: str | None = None,
+    create_parents: bool = False,
 ) -> Path:
-    """Write the objects to ``target`` (format from the suffix unless given); returns the path written."""
+    """Write the objects to ``target`` (format from the suffix unless given); returns the path written.
+
+    The write is atomic (``io.atomic``): a missing folder is a ``WriteError`` unless ``create_parents``; the file
+    gets the umask's mode (or keeps the mode of the file it replaces); non-regular targets are refused.
+    """
     target = Path(target)
+    if not create_parents:
+        check_target(target)  # before the work of serializing: a missing folder or a device fails fast
     fmt = fmt or format_of(target)
     objs = list(objects)
     if fmt == "aasx":
@@ -93,8 +100,7 @@ def write(
                           part_format=aasx_part, title=title)
     else:
         data = serialize(objs, fmt, spec_version)
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    atomic_write_bytes(target, data, create_parents=create_parents)
     return target
 
 

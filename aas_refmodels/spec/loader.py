@@ -66,12 +66,40 @@ def available_models() -> list[tuple[str, str]]:
     return sorted(found, key=lambda mv: (mv[0], tuple(int(p) for p in mv[1].split("."))))
 
 
+ALIASES_FILE = "_aliases.json"
+
+
+@lru_cache(maxsize=1)
+def model_aliases() -> dict[str, tuple[str, ...]]:
+    """Model name -> its documented aliases (``models/_aliases.json``), e.g. ``injection-moulding``."""
+    source = models_dir() / ALIASES_FILE
+    if not source.is_file():
+        return {}
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    return {model: tuple(names) for model, names in doc.get("aliases", {}).items()}
+
+
+def resolve_model_name(name: str) -> str:
+    """The model folder name for a model name or alias (ignoring case, ``_`` for ``-``); unknown names unchanged."""
+    known = {m for m, _ in available_models()}
+    if name in known:
+        return name
+    wanted = name.strip().lower().replace("_", "-").replace(" ", "-")
+    if wanted in known:
+        return wanted
+    for model, names in model_aliases().items():
+        if wanted in (a.lower() for a in names) and model in known:
+            return model
+    return name
+
+
 def load_model(name: str, version: str | None = None, *, base_iri: str | None = None) -> ModelSpec:
-    """Load a packaged reference model (latest version unless given)."""
+    """Load a packaged reference model (latest version unless given); ``name`` may be an alias."""
+    name = resolve_model_name(name)
     versions = [v for m, v in available_models() if m == name]
     if not versions:
         known = ", ".join(sorted({m for m, _ in available_models()}))
-        raise ModelNotFoundError(f"no reference model {name!r} (known: {known})")
+        raise ModelNotFoundError(f"no reference model {name!r} (known: {known}; aliases: aasref list)")
     if version is None:
         version = versions[-1]
     elif version not in versions:
@@ -286,18 +314,66 @@ def example_problem(spec: ElementSpec, value: Any) -> str | None:
         return None
     if mt == "MultiLanguageProperty":
         if isinstance(value, str):
-            return None if value else "empty text"
+            return xstypes.text_problem(value, xstypes.MAX_TEXT) if value else "empty text"
         if not isinstance(value, Mapping) or not value:
             return "a MultiLanguageProperty value is {\"en\": .., \"ko\": ..} or a string (English)"
+        from aas_core3_1.verification import matches_bcp_47
+
         for lang, text in value.items():
-            if not isinstance(lang, str) or not re.match(r"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$", lang):
-                return f"{lang!r} is not a language tag"
+            if not isinstance(lang, str) or not matches_bcp_47(lang) or not _LANG.match(lang):
+                return f"{xstypes.short(lang)} is not a BCP 47 language tag (e.g. en, ko, ko-KR)"
             if not isinstance(text, str) or not text:
                 return f"text for {lang!r} is empty or not a string"
+            problem = xstypes.text_problem(text, xstypes.MAX_TEXT, f"text for {lang!r}")
+            if problem:
+                return problem
         return None
     if mt in ("File", "ReferenceElement", "Blob"):
-        return None if isinstance(value, str) and value.strip() else f"a {mt} value is a non-empty string"
+        if not (isinstance(value, str) and value.strip()):
+            return f"a {mt} value is a non-empty string"
+        if mt == "File":
+            return path_problem(value)
+        if mt == "ReferenceElement":
+            if value.startswith("submodel:") and not value[len("submodel:"):].strip():
+                return "a reference submodel:ID needs the id of a submodel"
+            return xstypes.text_problem(value, xstypes.MAX_IDENTIFIER, "reference")
+        return None
     return f"a {mt} takes no value of its own"
+
+
+_LANG = re.compile(r"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$")
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` is no File value (PathType: at most 2,048 characters, a URI reference per RFC 2396; a package
+    path starting with ``/`` has no ``.``/``..`` segments, backslashes or empty segments)."""
+    problem = xstypes.text_problem(path, xstypes.MAX_IDENTIFIER, "path")
+    if problem:
+        return problem
+    from aas_core3_1.verification import matches_rfc_2396
+
+    if not matches_rfc_2396(path):
+        return f"path {xstypes.short(path)} is not a URI reference (RFC 2396): spaces and some characters need %-encoding"
+    if path.startswith("/"):
+        segments = path.split("?")[0].split("#")[0].split("/")[1:]
+        if "\\" in path or any(seg in ("", ".", "..") for seg in segments):
+            return (f"package path {xstypes.short(path)} is not a valid part name: no empty, '.' or '..' segments "
+                    "and no backslashes")
+    return None
+
+
+def content_type_problem(content_type: str) -> str | None:
+    """Why ``content_type`` is no ContentType (a MIME type per RFC 2046, 1..128 characters)."""
+    from aas_core3_1.verification import matches_mime_type
+
+    if not content_type:
+        return "empty contentType: give a MIME type such as application/pdf"
+    problem = xstypes.text_problem(content_type, xstypes.MAX_NAME, "contentType")
+    if problem:
+        return problem
+    if not matches_mime_type(content_type):
+        return f"contentType {xstypes.short(content_type)} is not a MIME type (RFC 2046), e.g. application/pdf"
+    return None
 
 
 def _range_problem(spec: ElementSpec, v: Any) -> str | None:

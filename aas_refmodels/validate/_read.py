@@ -56,13 +56,14 @@ def sniff_format(data: bytes) -> str | None:
 
 
 def decode_utf8(data: bytes) -> tuple[str | None, Problem | None]:
+    from ..jsontext import JsonTextError, decode_json_text  # the one rule for JSON text (BOM, CP949 hint)
+
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Problem("SER002", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
-                             line, col)
+        return decode_json_text(data), None
+    except JsonTextError as exc:
+        line = data.count(b"\n", 0, exc.offset) + 1
+        col = exc.offset - (data.rfind(b"\n", 0, exc.offset) + 1) + 1
+        return None, Problem("SER002", exc.message, line, col)
 
 
 def _parse_int(text: str) -> int | float:
