@@ -131,7 +131,10 @@ class Checker:
             if value is not None:
                 flat[rule.path] = value
         timestamp = None
-        if mapping.timestamp:
+        ts_rule = self.ts_rule
+        if ts_rule is not None and isinstance(flat.get(ts_rule.path), datetime.datetime):
+            timestamp = flat[ts_rule.path]  # already parsed as the column's value
+        elif mapping.timestamp:
             cell = raw.get(mapping.timestamp)
             if cell is None or (isinstance(cell, str) and cell.strip() in mapping.absent):
                 if not any(p.column == mapping.timestamp for p in problems):
@@ -245,6 +248,8 @@ class TimeSeriesOutput(_Output):
             name={"en": f"{spec.name.get('en', spec.model)} records", "ko": f"{spec.name.get('ko', spec.model)} 레코드"},
             base_iri=spec.base_iri)
         self.latest: Record | None = None
+        self._sums = [(r.path, r.path.rsplit(".", 1)[-1]) for r in checker.mapping.rules
+                      if r.path.rsplit(".", 1)[-1] in _KPI_SUMS and r.path.count(".") == 1]
         self.records: list[Record] = []
         self.totals: dict[str, float] = {}
         self.first: datetime.datetime | None = None
@@ -252,7 +257,8 @@ class TimeSeriesOutput(_Output):
 
     def add(self, record: Record) -> None:
         assert record.timestamp is not None
-        self.writer.add(record.timestamp, {p: record.values[p] for p in self.paths if p in record.values})
+        values = record.values
+        self.writer.add(record.timestamp, {p: values[p] for p in self.paths if p in values}, checked=True)
         self.latest = record
         self._aggregate(record)
 
@@ -262,9 +268,10 @@ class TimeSeriesOutput(_Output):
         if self.first is None or ts < self.first:
             self.first = ts
         end = ts
-        for path, value in record.values.items():
-            leaf = path.rsplit(".", 1)[-1]
-            if leaf in _KPI_SUMS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        values = record.values
+        for path, leaf in self._sums:
+            value = values.get(path)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
                 self.totals[leaf] = self.totals.get(leaf, 0.0) + float(value)
                 if leaf == "CycleTime":
                     end = ts + datetime.timedelta(seconds=float(value))
@@ -423,8 +430,10 @@ class RecordsOutput(_Output):
                     zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
                 for info in src.infolist():
                     if info.filename == "aasx/data.json":
-                        with self._json.open("rb") as f, dst.open(zipfile.ZipInfo(info.filename, info.date_time),
-                                                                  "w", force_zip64=True) as out:
+                        part = zipfile.ZipInfo(info.filename, info.date_time)
+                        part.compress_type = zipfile.ZIP_DEFLATED
+                        part._compresslevel = 1  # type: ignore[attr-defined]  # fast: the part is large and repetitive
+                        with self._json.open("rb") as f, dst.open(part, "w", force_zip64=True) as out:
                             shutil.copyfileobj(f, out, 1 << 20)
                     else:
                         dst.writestr(info, src.read(info))
