@@ -389,8 +389,8 @@ class RecordsOutput(_Output):
     def finish(self) -> Path:
         cds = build_concept_descriptions(self.common.spec)
         once = self.common.once
-        shell = _shell(self.common.spec, self.common.asset_id, [*self.ids, *(s.id for s in once)])
         if self._handle is None:
+            shell = _shell(self.common.spec, self.common.asset_id, [*self.ids, *(s.id for s in once)])
             tmp = _temp_beside(self.target)
             try:
                 write([shell, *self._objects, *once, *cds], tmp, "xml", spec_version=self.common.version,
@@ -400,14 +400,19 @@ class RecordsOutput(_Output):
                 raise
             return tmp
         assert self._json is not None
-        small = json.loads(serialize([shell, *once, *cds], "json", self.common.version))
+        # the shell is serialized without its references, which are added here (thousands of them)
+        bare = _shell(self.common.spec, self.common.asset_id, [])
+        small = json.loads(serialize([bare, *once, *cds], "json", self.common.version))
+        shells = small.get("assetAdministrationShells") or []
+        shells[0]["submodels"] = [{"type": "ModelReference", "keys": [{"type": "Submodel", "value": i}]}
+                                  for i in [*self.ids, *(s.id for s in once)]]
         for sm in small.get("submodels") or ():
             if self.count:
                 self._handle.write(",")
             self._handle.write(json.dumps(sm, ensure_ascii=False, separators=(",", ":")))
             self.count += 1
         self._handle.write('],"assetAdministrationShells":')
-        self._handle.write(json.dumps(small.get("assetAdministrationShells") or [], ensure_ascii=False))
+        self._handle.write(json.dumps(shells, ensure_ascii=False))
         self._handle.write(',"conceptDescriptions":')
         self._handle.write(json.dumps(small.get("conceptDescriptions") or [], ensure_ascii=False))
         self._handle.write("}")
@@ -416,7 +421,7 @@ class RecordsOutput(_Output):
         if self.fmt == "json":
             return self._json
         try:
-            return self._package([shell, *once, *cds])
+            return self._package(list(once))  # the frame: package parts and the once-submodels' files
         finally:
             self._json.unlink(missing_ok=True)
 

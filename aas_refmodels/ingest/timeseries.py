@@ -644,8 +644,9 @@ class _Sink:
 _FLOAT_LETTERS = {0x65: "E", 0x66: "F", 0x69: "I", 0x6E: "N"}
 
 
-def _lexical_for(value_type: str) -> Any:
-    """A function value -> XSD lexical form for one valueType (the serializer's forms; quick for the common)."""
+def lexical_for(value_type: str) -> Any:
+    """A function value -> XSD lexical form for one valueType: the serializer's form (``xstypes.lexical``) of a
+    value that fits the type, computed directly for doubles, integers, decimals given as int, and strings."""
     if value_type in ("xs:double", "xs:float"):
         def double(v: Any) -> str:
             return "" if v is None else repr(float(v)).translate(_FLOAT_LETTERS)
@@ -674,7 +675,7 @@ class _CsvSink(_Sink):
         self._file: io.TextIOWrapper | None = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._file, lineterminator="\r\n")
         self._csv.writerow(columns)
-        self._lex = [_lexical_for(t) for t in types]
+        self._lex = [lexical_for(t) for t in types]
 
     def write(self, relative: int, ts: datetime.datetime, row: list[Any]) -> None:
         self._csv.writerow([relative, ts.astimezone(datetime.UTC).isoformat(),
