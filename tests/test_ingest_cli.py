@@ -219,3 +219,13 @@ def test_units() -> None:
     assert U.unit_in_header("pressure_bar") == ("pressure", "bar")
     assert U.unit_in_header("feed_mm_min") == ("feed", "mm/min")
     assert U.unit_in_header("tool_no") == ("tool_no", None)
+
+
+def test_readme_mapping_example_compiles() -> None:
+    from aas_refmodels.ingest.mapping import compile_mapping
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**3. The mapping file**")[1].split("```yaml")[1].split("```")[0]
+    mapping = compile_mapping(yaml.safe_load(block), load_model("injection-molding"))
+    assert mapping.timestamp == "일시" and mapping.record_key == "샷번호"
+    assert {r.column for r in mapping.rules} == {"일시", "최대사출압력(MPa)", "판정"}
