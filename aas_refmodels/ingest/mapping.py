@@ -89,7 +89,7 @@ def _fast_check(e: ElementSpec) -> Callable[[Any], Any] | None:
                 raise _Fallback
             return v
         return decimal_
-    cls = datatypes.XSD_TYPE_CLASSES.get(vt)
+    cls: Any = datatypes.XSD_TYPE_CLASSES.get(vt)
     if vt in xstypes.NUMERIC_TYPES and vt != "xs:decimal" and cls is not None:
         def integer(v: Any) -> Any:
             if isinstance(v, bool) or not isinstance(v, int) or not in_range(v):

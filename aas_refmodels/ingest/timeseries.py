@@ -284,11 +284,11 @@ class TimeSeriesWriter:
         if self._finished:
             raise RuntimeError("the time series is finished")
         if checked:
-            row = [None] * len(self.variables)
+            trusted: list[Any] = [None] * len(self.variables)
             by_key = self._by_key
             for key, value in values.items():
-                row[by_key[key]] = value
-            self._append(timestamp, row)  # type: ignore[arg-type]
+                trusted[by_key[key]] = value
+            self._append(timestamp, trusted)  # type: ignore[arg-type]
             return
         problems: list[tuple[str, str]] = []
         try:
