@@ -229,3 +229,33 @@ def test_readme_mapping_example_compiles() -> None:
     mapping = compile_mapping(yaml.safe_load(block), load_model("injection-molding"))
     assert mapping.timestamp == "일시" and mapping.record_key == "샷번호"
     assert {r.column for r in mapping.rules} == {"일시", "최대사출압력(MPa)", "판정"}
+
+
+def test_parquet_and_xlsx_inputs(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    with open_table(FIXTURES / "machining.xlsx", sheet=0) as table:
+        rows = [r for _n, r, _p in table.rows()]
+        assert table.sheet == "Cycles" and len(rows) == 200
+    with open_table(FIXTURES / "machining.xlsx", sheet="Cycles") as table:
+        first_row = next(iter(table.rows()))
+        assert first_row[0] == 2  # the header is row 1
+    with pytest.raises(Exception, match="no sheet 'Nope'"):
+        open_table(FIXTURES / "machining.xlsx", sheet="Nope")
+    src = tmp_path / "cycles.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), src)
+    out = tmp_path / "o.aasx"
+    code, stdout, err = run("ingest", "machining", str(src), "--map", str(FIXTURES / "machining.map.yaml"), "-o",
+                            str(out), "--external-format", "parquet", "--max-internal-records", "50")
+    assert code == 0, err
+    assert "read 200 rows: 200 written, 0 rejected" in stdout
+    import zipfile
+
+    with zipfile.ZipFile(out) as zf:
+        names = [n for n in zf.namelist() if n.endswith(".parquet")]
+        assert len(names) == 1
+        import io
+
+        table = pq.read_table(io.BytesIO(zf.read(names[0])))
+    assert table.num_rows == 200 and "SpindleSpeed" in table.column_names

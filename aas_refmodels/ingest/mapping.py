@@ -44,6 +44,7 @@ class ColumnRule:
     format: str | None = None
     zone: datetime.tzinfo | None = None
     fast: Callable[[Any], Any] | None = None  # quick acceptance of common values (see _fast_check)
+    quick: bool = False  # a double/float column without value map or format: text -> float directly
 
 
 class _Fallback(Exception):
@@ -285,6 +286,8 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
             compiled.format = str(rule["format"])
         if rule.get("timezone") is not None:
             compiled.zone = _zone(rule["timezone"], (*at, "timezone"), bad)
+        compiled.quick = element.model_type == "Property" and element.value_type in ("xs:double", "xs:float") \
+            and compiled.values is None and compiled.format is None
         rules.append(compiled)
     constants: dict[str, Any] = {}
     for path, value in (doc.get("constants") or {}).items():
@@ -366,6 +369,19 @@ def convert_cell(rule: ColumnRule, raw: Any, mapping: Mapping_) -> Any:
         if text in mapping.absent or raw in mapping.absent:
             return None
         raw = text
+        if rule.quick and "_" not in text and "," not in text:  # plain decimal text in a double column
+            try:
+                x = float(text)
+            except ValueError:
+                pass
+            else:
+                if rule.convert is not None:
+                    x = rule.convert(x)
+                if math.isfinite(x) and rule.fast is not None:
+                    try:
+                        return rule.fast(x)
+                    except (_Fallback, ValueError, TypeError):
+                        pass
     e = rule.element
     if rule.values is not None:
         key = _text(raw) if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
