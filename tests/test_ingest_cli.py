@@ -259,3 +259,13 @@ def test_parquet_and_xlsx_inputs(tmp_path: Path) -> None:
 
         table = pq.read_table(io.BytesIO(zf.read(names[0])))
     assert table.num_rows == 200 and "SpindleSpeed" in table.column_names
+
+
+def test_mapping_understands_paths_copied_from_files() -> None:
+    from aas_refmodels.ingest.mapping import compile_mapping
+
+    mapping = compile_mapping({"columns": {"m": {"path": "ProcessData.MaterialLot01.MaterialId"}},
+                               "constants": {"ProcessData.MaterialLot__00__.MaterialLotNumber": "L-1"}},
+                              load_model("injection-molding"))
+    assert mapping.rules[0].path == "ProcessData.MaterialLot[0].MaterialId"
+    assert mapping.constants == {"ProcessData.MaterialLot[0].MaterialLotNumber": "L-1"}

@@ -36,7 +36,10 @@ def print_paths(spec: Any, fmt: str, lang: str) -> None:
         req = "required" if i.required else i.cardinality
         allowed = f"  {{{', '.join(i.allowed_values[:6])}{', …' if len(i.allowed_values) > 6 else ''}}}" \
             if i.allowed_values else ""
-        name = i.name_ko if lang == "ko" else i.name_en
+        if i.allowed_range is not None:
+            lo, hi = i.allowed_range
+            allowed += f"  [{'' if lo is None else lo}, {'' if hi is None else hi}]"
+        name = f"{i.name_ko} / {i.name_en}" if lang == "ko" else f"{i.name_en} / {i.name_ko}"
         click.echo(f"{i.path:<{width}}  {vt}{unit}  {req}  {name}{allowed}")
 
 

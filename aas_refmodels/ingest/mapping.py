@@ -256,7 +256,7 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
         if rule.get("ignore") or rule.get("path") is None:
             ignored.append(column)
             continue
-        path = str(rule["path"]).strip()
+        path = P.normalize(spec, str(rule["path"]).strip())  # MaterialLot01 / MaterialLot__00__ -> MaterialLot[0]
         element = _leaf(spec, index, path, infos, (*at, "path"), bad)
         if element is None:
             continue
@@ -290,8 +290,9 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
             and compiled.values is None and compiled.format is None
         rules.append(compiled)
     constants: dict[str, Any] = {}
-    for path, value in (doc.get("constants") or {}).items():
-        at = ("constants", path)
+    for given, value in (doc.get("constants") or {}).items():
+        at = ("constants", given)
+        path = P.normalize(spec, given)
         element = _leaf(spec, index, path, infos, at, bad)
         if element is None:
             continue
