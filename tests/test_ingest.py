@@ -233,3 +233,20 @@ def test_rejects_file_keeps_original_columns(tmp_path: Path) -> None:
     assert rows[0] == ["일시", "샷번호", "사이클타임(s)", "판정", "reason"]
     assert rows[1][:4] == ["2026-11-25 08:00:31", "2", "빠름", "OK"] and "not a number" in rows[1][4]
     assert rows[2][3] == "??" and "value map" in rows[2][4]
+
+
+def test_iterators_yield_records_and_submodels() -> None:
+    from aas_refmodels.ingest import check_rows, iter_submodels
+
+    spec = load_model("welding")
+    rows = [{"t": "2026-11-25T08:00:00", "I": "231", "id": "J1"}, {"t": "x", "I": "hot", "id": "J2"}]
+    mapping = {"record_key": "id", "timestamp": "t", "columns": {
+        "t": {"path": "ProcessData.StartTime"}, "I": {"path": "ProcessData.WeldingCurrent", "unit": "A"}},
+        "constants": {"ProcessData.ProcessType": "Welding", "ProcessData.WeldingProcessNumber": "135"}}
+    checked = list(check_rows(spec, rows, mapping))
+    assert checked[0].values["ProcessData.WeldingCurrent"] == 231.0  # type: ignore[union-attr]
+    assert [p.column for p in checked[1].problems] == ["t", "I"]  # type: ignore[union-attr]
+    first, second = iter_submodels(spec, rows, mapping, asset_id=ASSET)
+    record, submodels = first  # type: ignore[misc]
+    assert record.key == "J1" and [sm.id for sm in submodels] == [f"{ASSET}/sm/ProcessData/J1"]
+    assert second.row == 2  # type: ignore[union-attr]

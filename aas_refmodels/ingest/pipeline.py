@@ -585,6 +585,41 @@ def ingest(
     return summary
 
 
+def check_rows(spec: ModelSpec, rows: Iterable[Row] | Iterable[Mapping[str, Any]],
+               mapping: M.Mapping_ | Mapping[str, Any] | str | Path, *, unique_keys: bool = False,
+               ) -> Iterator[Record | Rejected]:
+    """Yield each row as a checked :class:`Record` (``values`` keyed by value path, model units, constants
+    included) or a :class:`Rejected` with all its problems; nothing is written."""
+    if not isinstance(mapping, M.Mapping_):
+        mapping = M.load_mapping(mapping, spec) if isinstance(mapping, (str, Path)) else \
+            M.compile_mapping(mapping, spec)
+    checker = Checker(spec, mapping, unique_keys=unique_keys)
+    for row in _numbered(rows):
+        yield checker.check(row)
+
+
+def iter_submodels(spec: ModelSpec, rows: Iterable[Row] | Iterable[Mapping[str, Any]],
+                   mapping: M.Mapping_ | Mapping[str, Any] | str | Path, *, asset_id: str | None = None,
+                   ) -> Iterator[tuple[Record, list[model.Submodel]] | Rejected]:
+    """Yield, per good row, the record and its per-record submodels as basyx objects (ids
+    ``<asset>/sm/<Submodel>/<record key>``); bad rows as :class:`Rejected`. For callers that post or store each
+    record themselves (a REST server, a database)."""
+    if not isinstance(mapping, M.Mapping_):
+        mapping = M.load_mapping(mapping, spec) if isinstance(mapping, (str, Path)) else \
+            M.compile_mapping(mapping, spec)
+    asset = asset_id or f"{spec.base_iri}ids/asset/{spec.model}/ingest"
+    checker = Checker(spec, mapping, unique_keys=True)
+    for row in _numbered(rows):
+        result = checker.check(row)
+        if isinstance(result, Rejected):
+            yield result
+            continue
+        ids = {sm.id_short: f"{instance_submodel_id(asset, sm)}/{urllib.parse.quote(result.key, safe='-._~')}"
+               for sm in checker.record_spec.submodels}
+        built = build_instance(checker.record_spec, result.values, asset_id=asset, submodel_ids=ids)
+        yield result, built.submodels
+
+
 def _numbered(rows: Iterable[Any]) -> Iterator[Row]:
     for i, row in enumerate(rows, start=1):
         if isinstance(row, tuple) and len(row) == 3 and isinstance(row[0], int) and isinstance(row[1], Mapping):
@@ -614,5 +649,5 @@ def write_rejects(rejects: list[Rejected], columns: list[str], target: Path, rea
     return target
 
 
-__all__ = ["AasRefModelsError", "Checker", "IngestError", "Problem", "Record", "Rejected", "Summary", "ingest",
-           "write_rejects"]
+__all__ = ["AasRefModelsError", "Checker", "IngestError", "Problem", "Record", "Rejected", "Summary", "check_rows",
+           "ingest", "iter_submodels", "write_rejects"]
