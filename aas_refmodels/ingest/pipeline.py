@@ -289,11 +289,21 @@ class TimeSeriesOutput(_Output):
         submodels = [*latest, *self.common.once, series.submodel, *kpis]
         cds = _dedupe([*build_concept_descriptions(self.common.spec), *series.concept_descriptions, *kpi_cds])
         shell = _shell(self.common.spec, self.common.asset_id, [s.id for s in submodels])
-        attachments = {**self.common.attachments, **series.attachments, **latest_files}
+        # the series file is streamed into the package afterwards (memory stays flat however many records)
+        streamed = {k: v for k, v in series.attachments.items() if isinstance(v, Path)} if self.fmt == "aasx" else {}
+        attachments = {**self.common.attachments, **series.attachments, **latest_files,
+                       **dict.fromkeys(streamed, b"")}
         tmp = _temp_beside(self.target)
         try:
             write([shell, *submodels, *cds], tmp, self.fmt, spec_version=self.common.version,
                   attachments=attachments)
+            if streamed:
+                final = _temp_beside(self.target)
+                try:
+                    _restream(tmp, final, {k.lstrip("/"): v for k, v in streamed.items()})
+                finally:
+                    tmp.unlink(missing_ok=True)
+                tmp = final
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -332,6 +342,21 @@ class TimeSeriesOutput(_Output):
             return built.submodels, built.concept_descriptions
         except (KpiError, ValuesError):
             return [], []
+
+
+def _restream(src: Path, dst: Path, members: Mapping[str, Path]) -> None:
+    """Copy a package, streaming the content of ``members`` (part name -> local file) from disk (deflated)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            local = members.get(info.filename)
+            if local is None:
+                zout.writestr(info, zin.read(info))
+                continue
+            part = zipfile.ZipInfo(info.filename, info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part._compresslevel = 6  # type: ignore[attr-defined]
+            with local.open("rb") as f, zout.open(part, "w", force_zip64=True) as out:
+                shutil.copyfileobj(f, out, 1 << 20)
 
 
 _KPI_SUMS = frozenset({"ProducedQuantity", "GoodQuantity", "ScrapQuantity", "CycleTime"})
