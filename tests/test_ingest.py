@@ -250,3 +250,14 @@ def test_iterators_yield_records_and_submodels() -> None:
     record, submodels = first  # type: ignore[misc]
     assert record.key == "J1" and [sm.id for sm in submodels] == [f"{ASSET}/sm/ProcessData/J1"]
     assert second.row == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("as_", ["records", "timeseries"])
+def test_no_good_row_still_gives_a_valid_file(tmp_path: Path, schema_dir: Path, as_: str) -> None:
+    spec = load_model("welding")
+    rows = [{"time": "never", "weld_id": "W1"}]
+    summary = ingest(spec, rows, FIXTURES / "welding.map.yaml", output=tmp_path / "o.json", as_=as_,  # type: ignore[arg-type]
+                     on_error="skip")
+    assert (summary.read, summary.written, summary.rejected) == (1, 0, 1)
+    report = aas_refmodels.validate(str(tmp_path / "o.json"), schema_dir=str(schema_dir))
+    assert report.ok and list(report.findings) == []

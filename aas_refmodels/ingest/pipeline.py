@@ -425,19 +425,27 @@ class RecordsOutput(_Output):
                 raise
             return tmp
         assert self._json is not None
-        # the shell is serialized without its references, which are added here (thousands of them)
+        # the shell is serialized without its references, which are streamed here (one per record)
         bare = _shell(self.common.spec, self.common.asset_id, [])
         small = json.loads(serialize([bare, *once, *cds], "json", self.common.version))
-        shells = small.get("assetAdministrationShells") or []
-        shells[0]["submodels"] = [{"type": "ModelReference", "keys": [{"type": "Submodel", "value": i}]}
-                                  for i in [*self.ids, *(s.id for s in once)]]
         for sm in small.get("submodels") or ():
             if self.count:
                 self._handle.write(",")
             self._handle.write(json.dumps(sm, ensure_ascii=False, separators=(",", ":")))
             self.count += 1
-        self._handle.write('],"assetAdministrationShells":')
-        self._handle.write(json.dumps(shells, ensure_ascii=False))
+        shell_text = json.dumps((small.get("assetAdministrationShells") or [])[0], ensure_ascii=False,
+                                separators=(",", ":"))
+        assert shell_text.endswith("}") and '"submodels"' not in shell_text
+        refs = [*self.ids, *(s.id for s in once)]
+        if not refs:  # no record and nothing else: a shell without submodels (an empty list is not allowed)
+            self._handle.write('],"assetAdministrationShells":[' + shell_text + "]")
+        else:
+            self._handle.write('],"assetAdministrationShells":[' + shell_text[:-1] + ',"submodels":[')
+            for n, sm_id in enumerate(refs):
+                self._handle.write(('{"type":"ModelReference","keys":[{"type":"Submodel","value":' if not n else
+                                    ',{"type":"ModelReference","keys":[{"type":"Submodel","value":')
+                                   + json.dumps(sm_id, ensure_ascii=False) + "}]}")
+            self._handle.write("]}]")
         self._handle.write(',"conceptDescriptions":')
         self._handle.write(json.dumps(small.get("conceptDescriptions") or [], ensure_ascii=False))
         self._handle.write("}")
