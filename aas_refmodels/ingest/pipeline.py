@@ -437,8 +437,10 @@ class RecordsOutput(_Output):
                                 separators=(",", ":"))
         assert shell_text.endswith("}") and '"submodels"' not in shell_text
         refs = [*self.ids, *(s.id for s in once)]
-        if not refs:  # no record and nothing else: a shell without submodels (an empty list is not allowed)
-            self._handle.write('],"assetAdministrationShells":[' + shell_text + "]")
+        if not refs:  # no record and nothing else: no submodels at all (an empty list is not allowed)
+            self._handle.seek(0)
+            self._handle.truncate()
+            self._handle.write('{"assetAdministrationShells":[' + shell_text + "]")
         else:
             self._handle.write('],"assetAdministrationShells":[' + shell_text[:-1] + ',"submodels":[')
             for n, sm_id in enumerate(refs):
