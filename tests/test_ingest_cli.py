@@ -269,3 +269,23 @@ def test_mapping_understands_paths_copied_from_files() -> None:
                               load_model("injection-molding"))
     assert mapping.rules[0].path == "ProcessData.MaterialLot[0].MaterialId"
     assert mapping.constants == {"ProcessData.MaterialLot[0].MaterialLotNumber": "L-1"}
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from aas_refmodels.cli.ingest_cmds import _progress
+
+    with _progress(True) as update:  # pytest's stderr is no terminal
+        assert update is None
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", Tty())
+    with _progress(True) as update:
+        assert update is not None
+        update(500)
+    with _progress(False) as update:  # --no-progress
+        assert update is None
