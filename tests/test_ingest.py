@@ -261,3 +261,21 @@ def test_no_good_row_still_gives_a_valid_file(tmp_path: Path, schema_dir: Path, 
     assert (summary.read, summary.written, summary.rejected) == (1, 0, 1)
     report = aas_refmodels.validate(str(tmp_path / "o.json"), schema_dir=str(schema_dir))
     assert report.ok and list(report.findings) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_series_file_beside_a_json_or_xml_output(tmp_path: Path, schema_dir: Path, fmt: str) -> None:
+    """JSON and XML carry no files: the ExternalSegment's file is written beside them, referenced relatively."""
+    spec = load_model("welding")
+    with open_table(FIXTURES / "welding.jsonl") as table:
+        rows = [r for i, r in enumerate(table.rows()) if i < 30]
+    summary = ingest(spec, rows, FIXTURES / "welding.map.yaml", output=tmp_path / f"w.{fmt}",
+                     max_internal_records=10)
+    assert sorted(p.name for p in summary.outputs) == sorted([f"w.{fmt}", "w.timeseries.csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"w.{fmt}", "w.timeseries.csv"])
+    assert len((tmp_path / "w.timeseries.csv").read_text(encoding="utf-8").splitlines()) == 31
+    ts = aas_refmodels.read(tmp_path / f"w.{fmt}").store.get_item(f"{spec.base_iri}ids/asset/welding/ingest/sm/TimeSeries")
+    segment = next(iter(ts.get_referable("Segments").value))
+    assert segment.get_referable("File").value == "w.timeseries.csv"
+    report = aas_refmodels.validate(str(tmp_path / f"w.{fmt}"), schema_dir=str(schema_dir))
+    assert report.ok and list(report.findings) == []

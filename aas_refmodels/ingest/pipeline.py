@@ -202,6 +202,8 @@ class _Common:
 
 
 class _Output:
+    extra: list[tuple[Path, Path]]  # side files written by finish(): (temporary, final)
+
     def add(self, record: Record) -> None:
         raise NotImplementedError
 
@@ -243,10 +245,13 @@ class TimeSeriesOutput(_Output):
                       if r.element.model_type == "Property" and r.path.split(".", 1)[0] in checker.record_subs]
         variables = variables_from_spec(spec, self.paths)
         sm_id = f"{common.asset_id.rstrip('/')}/sm/TimeSeries{suffix}"
+        # JSON/XML carry no files: the series file goes beside the output, its File value a relative reference
+        self.side = None if fmt == "aasx" else f"{target.stem}.timeseries.{external_format}"
+        self.extra = []
         self.writer = TimeSeriesWriter(
             variables, submodel_id=sm_id, max_internal_records=max_internal_records, external_format=external_format,
             name={"en": f"{spec.name.get('en', spec.model)} records", "ko": f"{spec.name.get('ko', spec.model)} 레코드"},
-            base_iri=spec.base_iri)
+            base_iri=spec.base_iri, file_path=self.side, temp_dir=target.parent if self.side else None)
         self.latest: Record | None = None
         self._sums = [(r.path, r.path.rsplit(".", 1)[-1]) for r in checker.mapping.rules
                       if r.path.rsplit(".", 1)[-1] in _KPI_SUMS and r.path.count(".") == 1]
@@ -289,6 +294,13 @@ class TimeSeriesOutput(_Output):
         submodels = [*latest, *self.common.once, series.submodel, *kpis]
         cds = _dedupe([*build_concept_descriptions(self.common.spec), *series.concept_descriptions, *kpi_cds])
         shell = _shell(self.common.spec, self.common.asset_id, [s.id for s in submodels])
+        if self.side is not None:
+            for local in series.attachments.values():
+                if isinstance(local, Path):
+                    side_tmp = _temp_beside(self.target)
+                    shutil.move(local, side_tmp)
+                    self.extra.append((side_tmp, self.target.with_name(self.side)))
+            series.attachments = {}
         # the series file is streamed into the package afterwards (memory stays flat however many records)
         streamed = {k: v for k, v in series.attachments.items() if isinstance(v, Path)} if self.fmt == "aasx" else {}
         attachments = {**self.common.attachments, **series.attachments, **latest_files,
@@ -313,6 +325,8 @@ class TimeSeriesOutput(_Output):
 
     def discard(self) -> None:
         self.writer.close()
+        for tmp, _final in self.extra:
+            tmp.unlink(missing_ok=True)
 
     def _kpis(self) -> tuple[list[model.Submodel], list[Any]]:
         """ManufacturingKPIs over the window, where the mapped columns allow (quantities, cycle times)."""
@@ -383,6 +397,7 @@ class RecordsOutput(_Output):
                                             common.asset_id, common.version))
             for sm in checker.record_spec.submodels]
         self.ids: list[str] = []
+        self.extra = []
         self.count = 0
         self._json: Path | None = None
         self._handle: Any = None
@@ -594,6 +609,7 @@ def ingest(
                     in_current += 1
                     if split and in_current >= split:
                         finished.append((current.finish(), current.final))  # type: ignore[attr-defined]
+                        finished += current.extra
                         current = None
             if progress is not None:
                 progress(summary.read)
@@ -606,6 +622,7 @@ def ingest(
             current = open_output()  # no good record: still a valid (empty) output
         if current is not None:
             finished.append((current.finish(), current.final))  # type: ignore[attr-defined]
+            finished += current.extra
             current = None
         for tmp, final in finished:
             os.replace(tmp, final)
