@@ -35,7 +35,10 @@ class _Shape:
     encoders: list[Any] | None = None  # per slot: value -> JSON string literal
 
 
-def _encoder(value_type: str) -> Any:
+def _encoder(value_type: str, quick: bool = True) -> Any:
+    """value -> JSON string literal of its lexical form (quick forms, or ``xstypes.lexical`` when not ``quick``)."""
+    if not quick:
+        return lambda v: json.dumps(xstypes.lexical(v, value_type), ensure_ascii=False)
     lexical = lexical_for(value_type)
     if value_type in xstypes.NUMERIC_TYPES and value_type != "xs:decimal":
         return lambda v: f'"{lexical(v)}"'  # digits, sign, point, exponent: nothing to escape
@@ -91,6 +94,7 @@ class SubmodelTemplater:
             return _Shape(None, [])
         sm = self._serialized(flat, _ID_HOLE)
         holes: dict[str, tuple[str, str]] = {}
+        quick: dict[str, bool] = {}
         for n, (path, trail) in enumerate(sorted(positions.items())):
             el = _at(sm, trail)
             e = self.index[V.generic(path)]
@@ -98,6 +102,8 @@ class SubmodelTemplater:
             if el is None or el.get("modelType") != "Property" or \
                     el.get("value") != xstypes.lexical(flat[path], e.value_type) or not _same_name(el, path, e):
                 return _Shape(None, [])
+            # the quick lexical form is used only where it is what the serializer wrote for this record
+            quick[path] = lexical_for(e.value_type)(flat[path]) == el["value"]
             el["value"] = _hole(n)
             holes[_hole(n)] = (path, e.value_type)
         text = json.dumps(sm, ensure_ascii=False, separators=(",", ":"))
@@ -117,7 +123,7 @@ class SubmodelTemplater:
         chunks.append(rest)
         if tokens:  # a hole vanished: cannot template this shape
             return _Shape(None, [])
-        return _Shape(chunks, slots, [_encoder(vt) if path else None for path, vt in slots])
+        return _Shape(chunks, slots, [_encoder(vt, quick[path]) if path else None for path, vt in slots])
 
 
 def _same_name(el: Mapping[str, Any], path: str, e: ElementSpec) -> bool:
