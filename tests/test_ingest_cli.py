@@ -289,3 +289,10 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
         update(500)
     with _progress(False) as update:  # --no-progress
         assert update is None
+
+
+def test_an_identifier_basyx_refuses_is_one_line(tmp_path: Path) -> None:
+    code, _out, err = run("ingest", "welding", str(FIXTURES / "welding.jsonl"), "--map", str(FIXTURES / "welding.map.yaml"),
+                          "-o", str(tmp_path / "o.aasx"), "--asset-id", "urn:" + "a" * 3000)
+    assert code == 3 and len(err.strip().splitlines()) == 1 and "2048" in err
+    assert list(tmp_path.iterdir()) == []

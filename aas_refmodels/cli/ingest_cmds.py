@@ -62,6 +62,19 @@ def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
         yield update
 
 
+@contextlib.contextmanager
+def _no_traceback() -> Iterator[None]:
+    """A value the basyx model refuses (e.g. an identifier it does not accept) is a one-line error, exit 3."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError) as exc:
+        from ..errors import AasRefModelsError
+
+        if isinstance(exc, AasRefModelsError):
+            raise
+        fail(f"could not ingest: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", EXIT_CANNOT_RUN)
+
+
 def _rejects_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}.rejects.csv")
 
@@ -136,7 +149,7 @@ def ingest(model: str, input_file: Path, map_file: Path, output: Path, as_: str,
                 raise ReadError(f"{recipe}: the recipe values file is not a JSON object")
         table = open_table(input_file, kind=input_kind, encoding=encoding or mapping.encoding,
                            sheet=sheet if sheet is not None else mapping.sheet, delimiter=mapping.delimiter)
-        with table, _progress(progress) as update:
+        with table, _progress(progress) as update, _no_traceback():
             summary = run(spec, table.rows(), mapping, output=output, as_=as_,  # type: ignore[arg-type]
                           asset_id=asset_id, recipe=recipe_values, on_error=on_error,  # type: ignore[arg-type]
                           spec_version=spec_version, split=split,  # type: ignore[arg-type]
