@@ -195,15 +195,15 @@ def test_library_takes_plain_dicts_and_mapping_dicts(tmp_path: Path) -> None:
 
 def test_recipe_gives_process_parameters_once(tmp_path: Path, schema_dir: Path) -> None:
     spec = load_model("injection-molding")
+    # the example's whole values file: its ProcessData part is not used (filled per record), with a note
     recipe = json.loads((ROOT / "examples" / "injection-molding" / "values.json").read_text(encoding="utf-8"))
-    recipe = {k: v for k, v in recipe.items() if k.startswith("ProcessParameters")} if "ProcessParameters" not in \
-        recipe else {"ProcessParameters": recipe["ProcessParameters"]}
     with open_table(FIXTURES / "injection-molding.csv") as table:
         rows = [r for i, r in enumerate(table.rows()) if i < 20]
     summary = ingest(spec, rows, FIXTURES / "injection-molding.map.yaml", output=tmp_path / "im.aasx",
                      as_="records", recipe=recipe, asset_id=ASSET,
                      attachments_dir=ROOT / "examples" / "injection-molding")
     assert summary.written == 20
+    assert len(summary.notes) == 1 and "ProcessData" in summary.notes[0]
     store = aas_refmodels.read(tmp_path / "im.aasx").store
     assert sum(1 for sm in store if getattr(sm, "id_short", "") == "ProcessParameters") == 1
     assert sum(1 for sm in store if getattr(sm, "id_short", "") == "ProcessData") == 20

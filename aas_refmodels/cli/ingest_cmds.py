@@ -159,6 +159,8 @@ def ingest(model: str, input_file: Path, map_file: Path, output: Path, as_: str,
         rejects_file = None
         if summary.rejects:
             rejects_file = write_rejects(summary.rejects, table.columns, _rejects_path(output))
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
     for p in summary.problems:
         click.echo(f"warning: {p}", err=True)
     outputs = ", ".join(str(p) for p in summary.outputs)

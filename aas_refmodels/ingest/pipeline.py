@@ -89,7 +89,7 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     rejects: list[Rejected] = field(default_factory=list)
-    kpis: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "written": self.written, "rejected": self.rejected,
@@ -508,7 +508,8 @@ class RecordsOutput(_Output):
 # ------------------------------------------------------------------------------------------- the run
 
 def _once_submodels(spec: ModelSpec, checker: Checker, recipe: Mapping[str, Any] | None, asset_id: str,
-                    attachments_dir: Path | None) -> tuple[list[model.Submodel], dict[str, Path | bytes]]:
+                    attachments_dir: Path | None, notes: list[str],
+                    ) -> tuple[list[model.Submodel], dict[str, Path | bytes]]:
     index = V.index_spec(spec)
     values: dict[str, Any] = {}
     if recipe:
@@ -520,12 +521,13 @@ def _once_submodels(spec: ModelSpec, checker: Checker, recipe: Mapping[str, Any]
     if clash:
         raise ValuesError("the recipe and the mapping constants both give values",
                           [(p, "given by the recipe and by the mapping's constants") for p in clash])
+    skipped = sorted({_submodel_of(k) for k in values} & set(checker.record_subs))
+    if skipped:  # a full values file (examples/<process>/values.json) as recipe: its per-record part is not used
+        notes.append(f"the recipe's {', '.join(skipped)} values are not used: "
+                     f"{' and '.join(skipped)} {'is' if len(skipped) == 1 else 'are'} filled per record from the "
+                     "columns (give fixed values as mapping constants)")
+        values = {k: v for k, v in values.items() if _submodel_of(k) not in skipped}
     values.update(checker.once_constants)
-    bad = sorted({_submodel_of(k) for k in values} & set(checker.record_subs))
-    if bad:
-        raise ValuesError("the recipe gives per-record values",
-                          [(s, "filled per record from the columns; give these values as mapping constants")
-                           for s in bad])
     if not values:
         return [], {}
     subs = {_submodel_of(k) for k in values}
@@ -569,11 +571,11 @@ def ingest(
                              [("timestamp", "name the column with each record's time (or map one to a StartTime)")])
     asset = asset_id or f"{spec.base_iri}ids/asset/{spec.model}/ingest"
     checker = Checker(spec, mapping, unique_keys=as_ == "records")
-    once, once_files = _once_submodels(spec, checker, recipe, asset, attachments_dir)
+    summary = Summary()
+    once, once_files = _once_submodels(spec, checker, recipe, asset, attachments_dir, summary.notes)
     common = _Common(spec, asset, spec_version, once, once_files)
     target = Path(output) if output is not None else None
     fmt: Format | None = format_of(target) if target is not None else None
-    summary = Summary()
     finished: list[tuple[Path, Path]] = []  # (temporary, final)
     current: _Output | None = None
     in_current = 0
