@@ -110,8 +110,10 @@ def _validate_clean(path: Path, schema_dir: Path) -> None:
 
 
 CASES = [("injection-molding", "records", "3.1", "aasx"), ("injection-molding", "timeseries", "3.0", "aasx"),
-         ("machining", "records", "3.0", "json"), ("machining", "timeseries", "3.1", "aasx"),
-         ("welding", "records", "3.1", "aasx"), ("welding", "timeseries", "3.0", "json")]
+         ("machining", "timeseries", "3.1", "aasx"), ("welding", "records", "3.0", "json"),
+         # the other combinations (each output kind and version is covered above): long, behind -m slow
+         pytest.param("machining", "records", "3.0", "json", marks=pytest.mark.slow),
+         pytest.param("welding", "timeseries", "3.0", "json", marks=pytest.mark.slow)]
 
 
 @pytest.mark.parametrize(("model_name", "as_", "version", "fmt"), CASES)
@@ -193,15 +195,15 @@ def test_library_takes_plain_dicts_and_mapping_dicts(tmp_path: Path) -> None:
 
 def test_recipe_gives_process_parameters_once(tmp_path: Path, schema_dir: Path) -> None:
     spec = load_model("injection-molding")
+    # the example's whole values file: its ProcessData part is not used (filled per record), with a note
     recipe = json.loads((ROOT / "examples" / "injection-molding" / "values.json").read_text(encoding="utf-8"))
-    recipe = {k: v for k, v in recipe.items() if k.startswith("ProcessParameters")} if "ProcessParameters" not in \
-        recipe else {"ProcessParameters": recipe["ProcessParameters"]}
     with open_table(FIXTURES / "injection-molding.csv") as table:
         rows = [r for i, r in enumerate(table.rows()) if i < 20]
     summary = ingest(spec, rows, FIXTURES / "injection-molding.map.yaml", output=tmp_path / "im.aasx",
                      as_="records", recipe=recipe, asset_id=ASSET,
                      attachments_dir=ROOT / "examples" / "injection-molding")
     assert summary.written == 20
+    assert len(summary.notes) == 1 and "ProcessData" in summary.notes[0]
     store = aas_refmodels.read(tmp_path / "im.aasx").store
     assert sum(1 for sm in store if getattr(sm, "id_short", "") == "ProcessParameters") == 1
     assert sum(1 for sm in store if getattr(sm, "id_short", "") == "ProcessData") == 20
@@ -233,3 +235,49 @@ def test_rejects_file_keeps_original_columns(tmp_path: Path) -> None:
     assert rows[0] == ["일시", "샷번호", "사이클타임(s)", "판정", "reason"]
     assert rows[1][:4] == ["2026-11-25 08:00:31", "2", "빠름", "OK"] and "not a number" in rows[1][4]
     assert rows[2][3] == "??" and "value map" in rows[2][4]
+
+
+def test_iterators_yield_records_and_submodels() -> None:
+    from aas_refmodels.ingest import check_rows, iter_submodels
+
+    spec = load_model("welding")
+    rows = [{"t": "2026-11-25T08:00:00", "I": "231", "id": "J1"}, {"t": "x", "I": "hot", "id": "J2"}]
+    mapping = {"record_key": "id", "timestamp": "t", "columns": {
+        "t": {"path": "ProcessData.StartTime"}, "I": {"path": "ProcessData.WeldingCurrent", "unit": "A"}},
+        "constants": {"ProcessData.ProcessType": "Welding", "ProcessData.WeldingProcessNumber": "135"}}
+    checked = list(check_rows(spec, rows, mapping))
+    assert checked[0].values["ProcessData.WeldingCurrent"] == 231.0  # type: ignore[union-attr]
+    assert [p.column for p in checked[1].problems] == ["t", "I"]  # type: ignore[union-attr]
+    first, second = iter_submodels(spec, rows, mapping, asset_id=ASSET)
+    record, submodels = first  # type: ignore[misc]
+    assert record.key == "J1" and [sm.id for sm in submodels] == [f"{ASSET}/sm/ProcessData/J1"]
+    assert second.row == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("as_", ["records", "timeseries"])
+def test_no_good_row_still_gives_a_valid_file(tmp_path: Path, schema_dir: Path, as_: str) -> None:
+    spec = load_model("welding")
+    rows = [{"time": "never", "weld_id": "W1"}]
+    summary = ingest(spec, rows, FIXTURES / "welding.map.yaml", output=tmp_path / "o.json", as_=as_,  # type: ignore[arg-type]
+                     on_error="skip")
+    assert (summary.read, summary.written, summary.rejected) == (1, 0, 1)
+    report = aas_refmodels.validate(str(tmp_path / "o.json"), schema_dir=str(schema_dir))
+    assert report.ok and list(report.findings) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_series_file_beside_a_json_or_xml_output(tmp_path: Path, schema_dir: Path, fmt: str) -> None:
+    """JSON and XML carry no files: the ExternalSegment's file is written beside them, referenced relatively."""
+    spec = load_model("welding")
+    with open_table(FIXTURES / "welding.jsonl") as table:
+        rows = [r for i, r in enumerate(table.rows()) if i < 30]
+    summary = ingest(spec, rows, FIXTURES / "welding.map.yaml", output=tmp_path / f"w.{fmt}",
+                     max_internal_records=10)
+    assert sorted(p.name for p in summary.outputs) == sorted([f"w.{fmt}", "w.timeseries.csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"w.{fmt}", "w.timeseries.csv"])
+    assert len((tmp_path / "w.timeseries.csv").read_text(encoding="utf-8").splitlines()) == 31
+    ts = aas_refmodels.read(tmp_path / f"w.{fmt}").store.get_item(f"{spec.base_iri}ids/asset/welding/ingest/sm/TimeSeries")
+    segment = next(iter(ts.get_referable("Segments").value))
+    assert segment.get_referable("File").value == "w.timeseries.csv"
+    report = aas_refmodels.validate(str(tmp_path / f"w.{fmt}"), schema_dir=str(schema_dir))
+    assert report.ok and list(report.findings) == []

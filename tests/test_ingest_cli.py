@@ -219,3 +219,80 @@ def test_units() -> None:
     assert U.unit_in_header("pressure_bar") == ("pressure", "bar")
     assert U.unit_in_header("feed_mm_min") == ("feed", "mm/min")
     assert U.unit_in_header("tool_no") == ("tool_no", None)
+
+
+def test_readme_mapping_example_compiles() -> None:
+    from aas_refmodels.ingest.mapping import compile_mapping
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**3. The mapping file**")[1].split("```yaml")[1].split("```")[0]
+    mapping = compile_mapping(yaml.safe_load(block), load_model("injection-molding"))
+    assert mapping.timestamp == "일시" and mapping.record_key == "샷번호"
+    assert {r.column for r in mapping.rules} == {"일시", "최대사출압력(MPa)", "판정"}
+
+
+def test_parquet_and_xlsx_inputs(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    with open_table(FIXTURES / "machining.xlsx", sheet=0) as table:
+        rows = [r for _n, r, _p in table.rows()]
+        assert table.sheet == "Cycles" and len(rows) == 200
+    with open_table(FIXTURES / "machining.xlsx", sheet="Cycles") as table:
+        first_row = next(iter(table.rows()))
+        assert first_row[0] == 2  # the header is row 1
+    with pytest.raises(Exception, match="no sheet 'Nope'"):
+        open_table(FIXTURES / "machining.xlsx", sheet="Nope")
+    src = tmp_path / "cycles.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), src)
+    out = tmp_path / "o.aasx"
+    code, stdout, err = run("ingest", "machining", str(src), "--map", str(FIXTURES / "machining.map.yaml"), "-o",
+                            str(out), "--external-format", "parquet", "--max-internal-records", "50")
+    assert code == 0, err
+    assert "read 200 rows: 200 written, 0 rejected" in stdout
+    import zipfile
+
+    with zipfile.ZipFile(out) as zf:
+        names = [n for n in zf.namelist() if n.endswith(".parquet")]
+        assert len(names) == 1
+        import io
+
+        table = pq.read_table(io.BytesIO(zf.read(names[0])))
+    assert table.num_rows == 200 and "SpindleSpeed" in table.column_names
+
+
+def test_mapping_understands_paths_copied_from_files() -> None:
+    from aas_refmodels.ingest.mapping import compile_mapping
+
+    mapping = compile_mapping({"columns": {"m": {"path": "ProcessData.MaterialLot01.MaterialId"}},
+                               "constants": {"ProcessData.MaterialLot__00__.MaterialLotNumber": "L-1"}},
+                              load_model("injection-molding"))
+    assert mapping.rules[0].path == "ProcessData.MaterialLot[0].MaterialId"
+    assert mapping.constants == {"ProcessData.MaterialLot[0].MaterialLotNumber": "L-1"}
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from aas_refmodels.cli.ingest_cmds import _progress
+
+    with _progress(True) as update:  # pytest's stderr is no terminal
+        assert update is None
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", Tty())
+    with _progress(True) as update:
+        assert update is not None
+        update(500)
+    with _progress(False) as update:  # --no-progress
+        assert update is None
+
+
+def test_an_identifier_basyx_refuses_is_one_line(tmp_path: Path) -> None:
+    code, _out, err = run("ingest", "welding", str(FIXTURES / "welding.jsonl"), "--map", str(FIXTURES / "welding.map.yaml"),
+                          "-o", str(tmp_path / "o.aasx"), "--asset-id", "urn:" + "a" * 3000)
+    assert code == 3 and len(err.strip().splitlines()) == 1 and "2048" in err
+    assert list(tmp_path.iterdir()) == []

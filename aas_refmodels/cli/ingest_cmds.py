@@ -36,7 +36,10 @@ def print_paths(spec: Any, fmt: str, lang: str) -> None:
         req = "required" if i.required else i.cardinality
         allowed = f"  {{{', '.join(i.allowed_values[:6])}{', …' if len(i.allowed_values) > 6 else ''}}}" \
             if i.allowed_values else ""
-        name = i.name_ko if lang == "ko" else i.name_en
+        if i.allowed_range is not None:
+            lo, hi = i.allowed_range
+            allowed += f"  [{'' if lo is None else lo}, {'' if hi is None else hi}]"
+        name = f"{i.name_ko} / {i.name_en}" if lang == "ko" else f"{i.name_en} / {i.name_ko}"
         click.echo(f"{i.path:<{width}}  {vt}{unit}  {req}  {name}{allowed}")
 
 
@@ -57,6 +60,19 @@ def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
                 bar.update(task, completed=n)
 
         yield update
+
+
+@contextlib.contextmanager
+def _no_traceback() -> Iterator[None]:
+    """A value the basyx model refuses (e.g. an identifier it does not accept) is a one-line error, exit 3."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError) as exc:
+        from ..errors import AasRefModelsError
+
+        if isinstance(exc, AasRefModelsError):
+            raise
+        fail(f"could not ingest: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", EXIT_CANNOT_RUN)
 
 
 def _rejects_path(output: Path) -> Path:
@@ -133,7 +149,7 @@ def ingest(model: str, input_file: Path, map_file: Path, output: Path, as_: str,
                 raise ReadError(f"{recipe}: the recipe values file is not a JSON object")
         table = open_table(input_file, kind=input_kind, encoding=encoding or mapping.encoding,
                            sheet=sheet if sheet is not None else mapping.sheet, delimiter=mapping.delimiter)
-        with table, _progress(progress) as update:
+        with table, _progress(progress) as update, _no_traceback():
             summary = run(spec, table.rows(), mapping, output=output, as_=as_,  # type: ignore[arg-type]
                           asset_id=asset_id, recipe=recipe_values, on_error=on_error,  # type: ignore[arg-type]
                           spec_version=spec_version, split=split,  # type: ignore[arg-type]
@@ -143,6 +159,8 @@ def ingest(model: str, input_file: Path, map_file: Path, output: Path, as_: str,
         rejects_file = None
         if summary.rejects:
             rejects_file = write_rejects(summary.rejects, table.columns, _rejects_path(output))
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
     for p in summary.problems:
         click.echo(f"warning: {p}", err=True)
     outputs = ", ".join(str(p) for p in summary.outputs)

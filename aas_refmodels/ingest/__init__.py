@@ -9,20 +9,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .mapping import MappingError, compile_mapping, load_mapping
-    from .pipeline import IngestError, Problem, Summary, ingest
+    from .pipeline import IngestError, Problem, Summary, check_rows, ingest, iter_submodels
     from .readers import open_table
     from .timeseries import TimeSeries, TimeSeriesWriter, Variable, build_time_series, variables_from_spec
 
 _LAZY = {
     "TimeSeries": ".timeseries", "TimeSeriesWriter": ".timeseries", "Variable": ".timeseries",
     "build_time_series": ".timeseries", "variables_from_spec": ".timeseries",
-    "ingest": ".pipeline", "IngestError": ".pipeline", "Problem": ".pipeline", "Summary": ".pipeline",
+    "ingest": ".pipeline", "IngestError": ".pipeline", "check_rows": ".pipeline", "iter_submodels": ".pipeline", "Problem": ".pipeline", "Summary": ".pipeline",
     "MappingError": ".mapping", "compile_mapping": ".mapping", "load_mapping": ".mapping",
     "open_table": ".readers",
 }
 
 __all__ = ["IngestError", "MappingError", "Problem", "Summary", "TimeSeries", "TimeSeriesWriter", "Variable",
-           "build_time_series", "compile_mapping", "ingest", "load_mapping", "open_table", "variables_from_spec"]
+           "build_time_series", "check_rows", "compile_mapping", "ingest", "iter_submodels", "load_mapping", "open_table",
+           "variables_from_spec"]
 
 
 def __getattr__(name: str) -> Any:

@@ -43,6 +43,73 @@ class ColumnRule:
     values: dict[str, Any] | None = None
     format: str | None = None
     zone: datetime.tzinfo | None = None
+    fast: Callable[[Any], Any] | None = None  # quick acceptance of common values (see _fast_check)
+    quick: bool = False  # a double/float column without value map or format: text -> float directly
+
+
+class _Fallback(Exception):
+    """The quick check cannot decide: use the full check (which also words the problem)."""
+
+
+def _fast_check(e: ElementSpec) -> Callable[[Any], Any] | None:
+    """A quick acceptance test for the common cases (numbers, free text, aware date-times), returning the value
+    in the type the builder uses; anything it cannot decide goes to ``example_problem`` (same verdicts)."""
+    from basyx.aas.model import datatypes
+
+    vt = e.value_type
+    if e.model_type != "Property" or vt is None:
+        return None
+    if e.allowed_values is not None:
+        if vt != "xs:string":
+            return None
+        allowed = frozenset(e.allowed_values)
+
+        def member(v: Any) -> Any:
+            if not isinstance(v, str) or v not in allowed:
+                raise _Fallback
+            return v
+        return member
+    lo, hi = e.allowed_range if e.allowed_range is not None else (None, None)
+
+    def in_range(x: float) -> bool:
+        return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+    if vt in ("xs:double", "xs:float"):
+        def double(v: Any) -> Any:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise _Fallback
+            x = float(v)
+            if not math.isfinite(x) or not in_range(x) or (vt == "xs:float" and abs(x) > 3.4e38):
+                raise _Fallback
+            return x
+        return double
+    if vt == "xs:decimal":
+        def decimal_(v: Any) -> Any:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or \
+                    (isinstance(v, float) and not math.isfinite(v)) or not in_range(v):
+                raise _Fallback
+            return v
+        return decimal_
+    cls: Any = datatypes.XSD_TYPE_CLASSES.get(vt)
+    if vt in xstypes.NUMERIC_TYPES and vt != "xs:decimal" and cls is not None:
+        def integer(v: Any) -> Any:
+            if isinstance(v, bool) or not isinstance(v, int) or not in_range(v):
+                raise _Fallback
+            return cls(v)
+        return integer
+    if vt == "xs:string":
+        def text(v: Any) -> Any:
+            if not isinstance(v, str):
+                raise _Fallback
+            return v
+        return text
+    if vt == "xs:dateTime":
+        def moment(v: Any) -> Any:
+            if not isinstance(v, datetime.datetime) or v.tzinfo is None:
+                raise _Fallback
+            return v
+        return moment
+    return None
 
 
 @dataclass
@@ -189,7 +256,7 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
         if rule.get("ignore") or rule.get("path") is None:
             ignored.append(column)
             continue
-        path = str(rule["path"]).strip()
+        path = P.normalize(spec, str(rule["path"]).strip())  # MaterialLot01 / MaterialLot__00__ -> MaterialLot[0]
         element = _leaf(spec, index, path, infos, (*at, "path"), bad)
         if element is None:
             continue
@@ -197,7 +264,7 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
             bad((*at, "path"), f"{path} is already filled by column {targets[path]!r}")
             continue
         targets[path] = column
-        compiled = ColumnRule(column, path, element)
+        compiled = ColumnRule(column, path, element, fast=_fast_check(element))
         if rule.get("unit") is not None:
             compiled.unit = str(rule["unit"])
             if element.model_type not in ("Property", "Range") or element.value_type not in xstypes.NUMERIC_TYPES:
@@ -219,10 +286,13 @@ def compile_mapping(doc: Mapping[str, Any], spec: ModelSpec, *,
             compiled.format = str(rule["format"])
         if rule.get("timezone") is not None:
             compiled.zone = _zone(rule["timezone"], (*at, "timezone"), bad)
+        compiled.quick = element.model_type == "Property" and element.value_type in ("xs:double", "xs:float") \
+            and compiled.values is None and compiled.format is None
         rules.append(compiled)
     constants: dict[str, Any] = {}
-    for path, value in (doc.get("constants") or {}).items():
-        at = ("constants", path)
+    for given, value in (doc.get("constants") or {}).items():
+        at = ("constants", given)
+        path = P.normalize(spec, given)
         element = _leaf(spec, index, path, infos, at, bad)
         if element is None:
             continue
@@ -300,6 +370,19 @@ def convert_cell(rule: ColumnRule, raw: Any, mapping: Mapping_) -> Any:
         if text in mapping.absent or raw in mapping.absent:
             return None
         raw = text
+        if rule.quick and "_" not in text and "," not in text:  # plain decimal text in a double column
+            try:
+                x = float(text)
+            except ValueError:
+                pass
+            else:
+                if rule.convert is not None:
+                    x = rule.convert(x)
+                if math.isfinite(x) and rule.fast is not None:
+                    try:
+                        return rule.fast(x)
+                    except (_Fallback, ValueError, TypeError):
+                        pass
     e = rule.element
     if rule.values is not None:
         key = _text(raw) if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
@@ -329,6 +412,11 @@ def convert_cell(rule: ColumnRule, raw: Any, mapping: Mapping_) -> Any:
         raw = str(int(raw))  # a spreadsheet's 1234.0 in a text column
     elif vt == "xs:string" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raw = str(raw)
+    if rule.fast is not None:
+        try:
+            return rule.fast(raw)
+        except (_Fallback, ValueError, TypeError):
+            pass
     problem = example_problem(e, raw)
     if problem:
         raise CellError(problem)
@@ -339,13 +427,18 @@ def _number(raw: Any, rule: ColumnRule, vt: str) -> Any:
     if isinstance(raw, bool):
         raise CellError(f"{raw!r} is not a number")
     if isinstance(raw, str):
-        text = raw.replace("\u00a0", "").replace(" ", "")
-        if _THOUSANDS.match(text):
+        text = raw.replace("\u00a0", "").replace(" ", "") if " " in raw or "\u00a0" in raw else raw
+        if "," in text and _THOUSANDS.match(text):
             text = text.replace(",", "")
+        if "_" in text:  # Python would read 1_000; a table cell does not mean that
+            raise CellError(f"{raw!r} is not a number")
         try:
-            number: Any = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+            number: Any = int(text)
         except ValueError:
-            raise CellError(f"{raw!r} is not a number") from None
+            try:
+                number = float(text)
+            except ValueError:
+                raise CellError(f"{raw!r} is not a number") from None
     elif isinstance(raw, (int, float)):
         number = raw
     else:

@@ -89,7 +89,7 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     rejects: list[Rejected] = field(default_factory=list)
-    kpis: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "written": self.written, "rejected": self.rejected,
@@ -131,7 +131,10 @@ class Checker:
             if value is not None:
                 flat[rule.path] = value
         timestamp = None
-        if mapping.timestamp:
+        ts_rule = self.ts_rule
+        if ts_rule is not None and isinstance(flat.get(ts_rule.path), datetime.datetime):
+            timestamp = flat[ts_rule.path]  # already parsed as the column's value
+        elif mapping.timestamp:
             cell = raw.get(mapping.timestamp)
             if cell is None or (isinstance(cell, str) and cell.strip() in mapping.absent):
                 if not any(p.column == mapping.timestamp for p in problems):
@@ -199,6 +202,8 @@ class _Common:
 
 
 class _Output:
+    extra: list[tuple[Path, Path]]  # side files written by finish(): (temporary, final)
+
     def add(self, record: Record) -> None:
         raise NotImplementedError
 
@@ -240,11 +245,16 @@ class TimeSeriesOutput(_Output):
                       if r.element.model_type == "Property" and r.path.split(".", 1)[0] in checker.record_subs]
         variables = variables_from_spec(spec, self.paths)
         sm_id = f"{common.asset_id.rstrip('/')}/sm/TimeSeries{suffix}"
+        # JSON/XML carry no files: the series file goes beside the output, its File value a relative reference
+        self.side = None if fmt == "aasx" else f"{target.stem}.timeseries.{external_format}"
+        self.extra = []
         self.writer = TimeSeriesWriter(
             variables, submodel_id=sm_id, max_internal_records=max_internal_records, external_format=external_format,
             name={"en": f"{spec.name.get('en', spec.model)} records", "ko": f"{spec.name.get('ko', spec.model)} 레코드"},
-            base_iri=spec.base_iri)
+            base_iri=spec.base_iri, file_path=self.side, temp_dir=target.parent if self.side else None)
         self.latest: Record | None = None
+        self._sums = [(r.path, r.path.rsplit(".", 1)[-1]) for r in checker.mapping.rules
+                      if r.path.rsplit(".", 1)[-1] in _KPI_SUMS and r.path.count(".") == 1]
         self.records: list[Record] = []
         self.totals: dict[str, float] = {}
         self.first: datetime.datetime | None = None
@@ -252,7 +262,8 @@ class TimeSeriesOutput(_Output):
 
     def add(self, record: Record) -> None:
         assert record.timestamp is not None
-        self.writer.add(record.timestamp, {p: record.values[p] for p in self.paths if p in record.values})
+        values = record.values
+        self.writer.add(record.timestamp, {p: values[p] for p in self.paths if p in values}, checked=True)
         self.latest = record
         self._aggregate(record)
 
@@ -262,9 +273,10 @@ class TimeSeriesOutput(_Output):
         if self.first is None or ts < self.first:
             self.first = ts
         end = ts
-        for path, value in record.values.items():
-            leaf = path.rsplit(".", 1)[-1]
-            if leaf in _KPI_SUMS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        values = record.values
+        for path, leaf in self._sums:
+            value = values.get(path)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
                 self.totals[leaf] = self.totals.get(leaf, 0.0) + float(value)
                 if leaf == "CycleTime":
                     end = ts + datetime.timedelta(seconds=float(value))
@@ -282,11 +294,28 @@ class TimeSeriesOutput(_Output):
         submodels = [*latest, *self.common.once, series.submodel, *kpis]
         cds = _dedupe([*build_concept_descriptions(self.common.spec), *series.concept_descriptions, *kpi_cds])
         shell = _shell(self.common.spec, self.common.asset_id, [s.id for s in submodels])
-        attachments = {**self.common.attachments, **series.attachments, **latest_files}
+        if self.side is not None:
+            for local in series.attachments.values():
+                if isinstance(local, Path):
+                    side_tmp = _temp_beside(self.target)
+                    shutil.move(local, side_tmp)
+                    self.extra.append((side_tmp, self.target.with_name(self.side)))
+            series.attachments = {}
+        # the series file is streamed into the package afterwards (memory stays flat however many records)
+        streamed = {k: v for k, v in series.attachments.items() if isinstance(v, Path)} if self.fmt == "aasx" else {}
+        attachments = {**self.common.attachments, **series.attachments, **latest_files,
+                       **dict.fromkeys(streamed, b"")}
         tmp = _temp_beside(self.target)
         try:
             write([shell, *submodels, *cds], tmp, self.fmt, spec_version=self.common.version,
                   attachments=attachments)
+            if streamed:
+                final = _temp_beside(self.target)
+                try:
+                    _restream(tmp, final, {k.lstrip("/"): v for k, v in streamed.items()})
+                finally:
+                    tmp.unlink(missing_ok=True)
+                tmp = final
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -296,6 +325,8 @@ class TimeSeriesOutput(_Output):
 
     def discard(self) -> None:
         self.writer.close()
+        for tmp, _final in self.extra:
+            tmp.unlink(missing_ok=True)
 
     def _kpis(self) -> tuple[list[model.Submodel], list[Any]]:
         """ManufacturingKPIs over the window, where the mapped columns allow (quantities, cycle times)."""
@@ -327,6 +358,21 @@ class TimeSeriesOutput(_Output):
             return [], []
 
 
+def _restream(src: Path, dst: Path, members: Mapping[str, Path]) -> None:
+    """Copy a package, streaming the content of ``members`` (part name -> local file) from disk (deflated)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            local = members.get(info.filename)
+            if local is None:
+                zout.writestr(info, zin.read(info))
+                continue
+            part = zipfile.ZipInfo(info.filename, info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part._compresslevel = 6  # type: ignore[attr-defined]
+            with local.open("rb") as f, zout.open(part, "w", force_zip64=True) as out:
+                shutil.copyfileobj(f, out, 1 << 20)
+
+
 _KPI_SUMS = frozenset({"ProducedQuantity", "GoodQuantity", "ScrapQuantity", "CycleTime"})
 
 
@@ -351,6 +397,7 @@ class RecordsOutput(_Output):
                                             common.asset_id, common.version))
             for sm in checker.record_spec.submodels]
         self.ids: list[str] = []
+        self.extra = []
         self.count = 0
         self._json: Path | None = None
         self._handle: Any = None
@@ -382,8 +429,8 @@ class RecordsOutput(_Output):
     def finish(self) -> Path:
         cds = build_concept_descriptions(self.common.spec)
         once = self.common.once
-        shell = _shell(self.common.spec, self.common.asset_id, [*self.ids, *(s.id for s in once)])
         if self._handle is None:
+            shell = _shell(self.common.spec, self.common.asset_id, [*self.ids, *(s.id for s in once)])
             tmp = _temp_beside(self.target)
             try:
                 write([shell, *self._objects, *once, *cds], tmp, "xml", spec_version=self.common.version,
@@ -393,14 +440,29 @@ class RecordsOutput(_Output):
                 raise
             return tmp
         assert self._json is not None
-        small = json.loads(serialize([shell, *once, *cds], "json", self.common.version))
+        # the shell is serialized without its references, which are streamed here (one per record)
+        bare = _shell(self.common.spec, self.common.asset_id, [])
+        small = json.loads(serialize([bare, *once, *cds], "json", self.common.version))
         for sm in small.get("submodels") or ():
             if self.count:
                 self._handle.write(",")
             self._handle.write(json.dumps(sm, ensure_ascii=False, separators=(",", ":")))
             self.count += 1
-        self._handle.write('],"assetAdministrationShells":')
-        self._handle.write(json.dumps(small.get("assetAdministrationShells") or [], ensure_ascii=False))
+        shell_text = json.dumps((small.get("assetAdministrationShells") or [])[0], ensure_ascii=False,
+                                separators=(",", ":"))
+        assert shell_text.endswith("}") and '"submodels"' not in shell_text
+        refs = [*self.ids, *(s.id for s in once)]
+        if not refs:  # no record and nothing else: no submodels at all (an empty list is not allowed)
+            self._handle.seek(0)
+            self._handle.truncate()
+            self._handle.write('{"assetAdministrationShells":[' + shell_text + "]")
+        else:
+            self._handle.write('],"assetAdministrationShells":[' + shell_text[:-1] + ',"submodels":[')
+            for n, sm_id in enumerate(refs):
+                self._handle.write(('{"type":"ModelReference","keys":[{"type":"Submodel","value":' if not n else
+                                    ',{"type":"ModelReference","keys":[{"type":"Submodel","value":')
+                                   + json.dumps(sm_id, ensure_ascii=False) + "}]}")
+            self._handle.write("]}]")
         self._handle.write(',"conceptDescriptions":')
         self._handle.write(json.dumps(small.get("conceptDescriptions") or [], ensure_ascii=False))
         self._handle.write("}")
@@ -409,7 +471,7 @@ class RecordsOutput(_Output):
         if self.fmt == "json":
             return self._json
         try:
-            return self._package([shell, *once, *cds])
+            return self._package(list(once))  # the frame: package parts and the once-submodels' files
         finally:
             self._json.unlink(missing_ok=True)
 
@@ -423,8 +485,10 @@ class RecordsOutput(_Output):
                     zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
                 for info in src.infolist():
                     if info.filename == "aasx/data.json":
-                        with self._json.open("rb") as f, dst.open(zipfile.ZipInfo(info.filename, info.date_time),
-                                                                  "w", force_zip64=True) as out:
+                        part = zipfile.ZipInfo(info.filename, info.date_time)
+                        part.compress_type = zipfile.ZIP_DEFLATED
+                        part._compresslevel = 1  # type: ignore[attr-defined]  # fast: the part is large and repetitive
+                        with self._json.open("rb") as f, dst.open(part, "w", force_zip64=True) as out:
                             shutil.copyfileobj(f, out, 1 << 20)
                     else:
                         dst.writestr(info, src.read(info))
@@ -444,7 +508,8 @@ class RecordsOutput(_Output):
 # ------------------------------------------------------------------------------------------- the run
 
 def _once_submodels(spec: ModelSpec, checker: Checker, recipe: Mapping[str, Any] | None, asset_id: str,
-                    attachments_dir: Path | None) -> tuple[list[model.Submodel], dict[str, Path | bytes]]:
+                    attachments_dir: Path | None, notes: list[str],
+                    ) -> tuple[list[model.Submodel], dict[str, Path | bytes]]:
     index = V.index_spec(spec)
     values: dict[str, Any] = {}
     if recipe:
@@ -456,12 +521,13 @@ def _once_submodels(spec: ModelSpec, checker: Checker, recipe: Mapping[str, Any]
     if clash:
         raise ValuesError("the recipe and the mapping constants both give values",
                           [(p, "given by the recipe and by the mapping's constants") for p in clash])
+    skipped = sorted({_submodel_of(k) for k in values} & set(checker.record_subs))
+    if skipped:  # a full values file (examples/<process>/values.json) as recipe: its per-record part is not used
+        notes.append(f"the recipe's {', '.join(skipped)} values are not used: "
+                     f"{' and '.join(skipped)} {'is' if len(skipped) == 1 else 'are'} filled per record from the "
+                     "columns (give fixed values as mapping constants)")
+        values = {k: v for k, v in values.items() if _submodel_of(k) not in skipped}
     values.update(checker.once_constants)
-    bad = sorted({_submodel_of(k) for k in values} & set(checker.record_subs))
-    if bad:
-        raise ValuesError("the recipe gives per-record values",
-                          [(s, "filled per record from the columns; give these values as mapping constants")
-                           for s in bad])
     if not values:
         return [], {}
     subs = {_submodel_of(k) for k in values}
@@ -505,11 +571,11 @@ def ingest(
                              [("timestamp", "name the column with each record's time (or map one to a StartTime)")])
     asset = asset_id or f"{spec.base_iri}ids/asset/{spec.model}/ingest"
     checker = Checker(spec, mapping, unique_keys=as_ == "records")
-    once, once_files = _once_submodels(spec, checker, recipe, asset, attachments_dir)
+    summary = Summary()
+    once, once_files = _once_submodels(spec, checker, recipe, asset, attachments_dir, summary.notes)
     common = _Common(spec, asset, spec_version, once, once_files)
     target = Path(output) if output is not None else None
     fmt: Format | None = format_of(target) if target is not None else None
-    summary = Summary()
     finished: list[tuple[Path, Path]] = []  # (temporary, final)
     current: _Output | None = None
     in_current = 0
@@ -545,6 +611,7 @@ def ingest(
                     in_current += 1
                     if split and in_current >= split:
                         finished.append((current.finish(), current.final))  # type: ignore[attr-defined]
+                        finished += current.extra
                         current = None
             if progress is not None:
                 progress(summary.read)
@@ -557,6 +624,7 @@ def ingest(
             current = open_output()  # no good record: still a valid (empty) output
         if current is not None:
             finished.append((current.finish(), current.final))  # type: ignore[attr-defined]
+            finished += current.extra
             current = None
         for tmp, final in finished:
             os.replace(tmp, final)
@@ -569,6 +637,41 @@ def ingest(
             with contextlib.suppress(OSError):
                 tmp.unlink()
     return summary
+
+
+def check_rows(spec: ModelSpec, rows: Iterable[Row] | Iterable[Mapping[str, Any]],
+               mapping: M.Mapping_ | Mapping[str, Any] | str | Path, *, unique_keys: bool = False,
+               ) -> Iterator[Record | Rejected]:
+    """Yield each row as a checked :class:`Record` (``values`` keyed by value path, model units, constants
+    included) or a :class:`Rejected` with all its problems; nothing is written."""
+    if not isinstance(mapping, M.Mapping_):
+        mapping = M.load_mapping(mapping, spec) if isinstance(mapping, (str, Path)) else \
+            M.compile_mapping(mapping, spec)
+    checker = Checker(spec, mapping, unique_keys=unique_keys)
+    for row in _numbered(rows):
+        yield checker.check(row)
+
+
+def iter_submodels(spec: ModelSpec, rows: Iterable[Row] | Iterable[Mapping[str, Any]],
+                   mapping: M.Mapping_ | Mapping[str, Any] | str | Path, *, asset_id: str | None = None,
+                   ) -> Iterator[tuple[Record, list[model.Submodel]] | Rejected]:
+    """Yield, per good row, the record and its per-record submodels as basyx objects (ids
+    ``<asset>/sm/<Submodel>/<record key>``); bad rows as :class:`Rejected`. For callers that post or store each
+    record themselves (a REST server, a database)."""
+    if not isinstance(mapping, M.Mapping_):
+        mapping = M.load_mapping(mapping, spec) if isinstance(mapping, (str, Path)) else \
+            M.compile_mapping(mapping, spec)
+    asset = asset_id or f"{spec.base_iri}ids/asset/{spec.model}/ingest"
+    checker = Checker(spec, mapping, unique_keys=True)
+    for row in _numbered(rows):
+        result = checker.check(row)
+        if isinstance(result, Rejected):
+            yield result
+            continue
+        ids = {sm.id_short: f"{instance_submodel_id(asset, sm)}/{urllib.parse.quote(result.key, safe='-._~')}"
+               for sm in checker.record_spec.submodels}
+        built = build_instance(checker.record_spec, result.values, asset_id=asset, submodel_ids=ids)
+        yield result, built.submodels
 
 
 def _numbered(rows: Iterable[Any]) -> Iterator[Row]:
@@ -600,5 +703,5 @@ def write_rejects(rejects: list[Rejected], columns: list[str], target: Path, rea
     return target
 
 
-__all__ = ["AasRefModelsError", "Checker", "IngestError", "Problem", "Record", "Rejected", "Summary", "ingest",
-           "write_rejects"]
+__all__ = ["AasRefModelsError", "Checker", "IngestError", "Problem", "Record", "Rejected", "Summary", "check_rows",
+           "ingest", "iter_submodels", "write_rejects"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -271,33 +270,3 @@ def _parquet(path: Path) -> Table:
                 yield n, row, None
 
     return Table(path, "parquet", columns, None, None, rows(), [])
-
-
-def rows_of_dicts(rows: Any) -> Iterator[Row]:
-    """Rows from any iterable of mappings (a DataFrame's ``to_dict("records")``, a DB cursor of dicts):
-    numbered from 1."""
-    for n, row in enumerate(rows, start=1):
-        if isinstance(row, dict):
-            yield n, row, None
-        else:
-            try:
-                yield n, dict(row), None
-            except (TypeError, ValueError):
-                yield n, {"_value": repr(row)}, "not a mapping of column -> value"
-
-
-def peek_columns(rows: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for r in rows:
-        for k in r:
-            if k not in out:
-                out.append(k)
-    return out
-
-
-def sample_text(path: Path, encoding: str) -> str:
-    with path.open("r", encoding=encoding, errors="replace") as f:
-        return f.read(4096)
-
-
-_ = io  # re-exported for callers that stream to text

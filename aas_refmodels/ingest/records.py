@@ -19,6 +19,7 @@ from ..build import values as V
 from ..io.versions import SpecVersion
 from ..io.writer import serialize
 from ..spec import ElementSpec, ModelSpec
+from .timeseries import lexical_for
 
 _ID_HOLE = "\ue000ID\ue000"  # a private-use character: valid for basyx, never in an IRI we write
 
@@ -31,6 +32,17 @@ def _hole(n: int) -> str:
 class _Shape:
     chunks: list[str] | None  # None: build every record the normal way
     slots: list[tuple[str, str]]  # (path, valueType) per value hole, in text order; ("", "") for the id
+    encoders: list[Any] | None = None  # per slot: value -> JSON string literal
+
+
+def _encoder(value_type: str, quick: bool = True) -> Any:
+    """value -> JSON string literal of its lexical form (quick forms, or ``xstypes.lexical`` when not ``quick``)."""
+    if not quick:
+        return lambda v: json.dumps(xstypes.lexical(v, value_type), ensure_ascii=False)
+    lexical = lexical_for(value_type)
+    if value_type in xstypes.NUMERIC_TYPES and value_type != "xs:decimal":
+        return lambda v: f'"{lexical(v)}"'  # digits, sign, point, exponent: nothing to escape
+    return lambda v: json.dumps(lexical(v), ensure_ascii=False)
 
 
 class SubmodelTemplater:
@@ -58,12 +70,10 @@ class SubmodelTemplater:
             return self._slow(flat, submodel_id)
         self.fast += 1
         chunks = shape.chunks
+        assert shape.encoders is not None
         out = [chunks[0]]
-        for (path, vt), chunk in zip(shape.slots, chunks[1:], strict=True):
-            if not path:
-                out.append(json.dumps(submodel_id, ensure_ascii=False))
-            else:
-                out.append(json.dumps(xstypes.lexical(flat[path], vt), ensure_ascii=False))
+        for (path, _vt), encode, chunk in zip(shape.slots, shape.encoders, chunks[1:], strict=True):
+            out.append(encode(flat[path]) if path else json.dumps(submodel_id, ensure_ascii=False))
             out.append(chunk)
         return "".join(out)
 
@@ -84,6 +94,7 @@ class SubmodelTemplater:
             return _Shape(None, [])
         sm = self._serialized(flat, _ID_HOLE)
         holes: dict[str, tuple[str, str]] = {}
+        quick: dict[str, bool] = {}
         for n, (path, trail) in enumerate(sorted(positions.items())):
             el = _at(sm, trail)
             e = self.index[V.generic(path)]
@@ -91,6 +102,8 @@ class SubmodelTemplater:
             if el is None or el.get("modelType") != "Property" or \
                     el.get("value") != xstypes.lexical(flat[path], e.value_type) or not _same_name(el, path, e):
                 return _Shape(None, [])
+            # the quick lexical form is used only where it is what the serializer wrote for this record
+            quick[path] = lexical_for(e.value_type)(flat[path]) == el["value"]
             el["value"] = _hole(n)
             holes[_hole(n)] = (path, e.value_type)
         text = json.dumps(sm, ensure_ascii=False, separators=(",", ":"))
@@ -110,7 +123,7 @@ class SubmodelTemplater:
         chunks.append(rest)
         if tokens:  # a hole vanished: cannot template this shape
             return _Shape(None, [])
-        return _Shape(chunks, slots)
+        return _Shape(chunks, slots, [_encoder(vt, quick[path]) if path else None for path, vt in slots])
 
 
 def _same_name(el: Mapping[str, Any], path: str, e: ElementSpec) -> bool:

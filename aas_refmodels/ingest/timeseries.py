@@ -275,10 +275,21 @@ class TimeSeriesWriter:
         """The idShorts of ``Metadata.Record`` in order: the header of the external file."""
         return [self._time_id_short, UTC_TIME_ID_SHORT, *(v.id_short for v in self.variables)]
 
-    def add(self, timestamp: Timestamp, values: Mapping[str, Any]) -> None:
-        """Append one record. ``values`` are keyed by each variable's key; None or a missing key is absent."""
+    def add(self, timestamp: Timestamp, values: Mapping[str, Any], *, checked: bool = False) -> None:
+        """Append one record. ``values`` are keyed by each variable's key; None or a missing key is absent.
+
+        ``checked=True``: the caller vouches that the timestamp is an aware ``datetime`` and every value already
+        fits its variable (as ``aasref ingest`` has checked each cell); nothing is checked again (fast path).
+        """
         if self._finished:
             raise RuntimeError("the time series is finished")
+        if checked:
+            trusted: list[Any] = [None] * len(self.variables)
+            by_key = self._by_key
+            for key, value in values.items():
+                trusted[by_key[key]] = value
+            self._append(timestamp, trusted)  # type: ignore[arg-type]
+            return
         problems: list[tuple[str, str]] = []
         try:
             ts = _timestamp(timestamp, self.zone)
@@ -308,6 +319,9 @@ class TimeSeriesWriter:
             n = self._count + 1
             raise ValuesError(f"record {n} does not fit the time series", [(f"record {n}: {p}", m) for p, m in problems])
         assert ts is not None
+        self._append(ts, row)
+
+    def _append(self, ts: datetime.datetime, row: list[Any]) -> None:
         if self._first is None:
             self._first = ts
         self._last = ts
@@ -475,8 +489,8 @@ class TimeSeriesWriter:
         for n, (ts, row) in enumerate(self._buffer, start=1):
             elements: list[model.SubmodelElement] = [self._property(time_spec, self._time_id_short, self._relative(ts)),
                                                      self._utc_time(ts)]
-            elements += [self._variable(v, row[i], named=False) for i, v in enumerate(self.variables)
-                         if row[i] is not None]
+            elements += [self._variable(v, xstypes.coerce(row[i], v.value_type), named=False)
+                         for i, v in enumerate(self.variables) if row[i] is not None]
             records.append(self._collection(record_spec, f"{base}{n:02d}", elements))
         children = self._segment_head(prefix, len(self._buffer), state, updated)
         children.append(self._collection(s(f"{prefix}.Records"), "Records", records))
@@ -627,15 +641,45 @@ class _Sink:
         raise NotImplementedError
 
 
+_FLOAT_LETTERS = {0x65: "E", 0x66: "F", 0x69: "I", 0x6E: "N"}
+
+
+def lexical_for(value_type: str) -> Any:
+    """A function value -> XSD lexical form for one valueType: the serializer's form (``xstypes.lexical``) of a
+    value that fits the type, computed directly for doubles, integers, decimals given as int, and strings."""
+    if value_type in ("xs:double", "xs:float"):
+        def double(v: Any) -> str:
+            return "" if v is None else repr(float(v)).translate(_FLOAT_LETTERS)
+        return double
+    if value_type in xstypes.NUMERIC_TYPES and value_type != "xs:decimal":
+        def integer(v: Any) -> str:
+            return "" if v is None else str(int(v))
+        return integer
+    if value_type == "xs:decimal":
+        def decimal_(v: Any) -> str:
+            return "" if v is None else str(v) if isinstance(v, int) else xstypes.lexical(v, value_type)
+        return decimal_
+    if value_type == "xs:string":
+        def text(v: Any) -> str:
+            return "" if v is None else str(v)
+        return text
+
+    def other(v: Any) -> str:
+        return "" if v is None else xstypes.lexical(v, value_type)
+    return other
+
+
 class _CsvSink(_Sink):
     def __init__(self, path: Path, columns: list[str], types: list[str]) -> None:
         self.path = path
         self._file: io.TextIOWrapper | None = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._file, lineterminator="\r\n")
         self._csv.writerow(columns)
+        self._lex = [lexical_for(t) for t in types]
 
     def write(self, relative: int, ts: datetime.datetime, row: list[Any]) -> None:
-        self._csv.writerow([relative, ts.astimezone(datetime.UTC).isoformat(), *map(_lexical, row)])
+        self._csv.writerow([relative, ts.astimezone(datetime.UTC).isoformat(),
+                            *[f(v) for f, v in zip(self._lex, row, strict=True)]])
 
     def close(self) -> None:
         if self._file is not None:

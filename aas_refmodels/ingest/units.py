@@ -25,7 +25,7 @@ class UnitError(ValueError):
 def registry() -> Any:
     import pint
 
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("piece = [count] = pcs")
     ureg.define("gloss_unit = [gloss] = GU")
     return ureg
