@@ -122,6 +122,7 @@ class _Parser:
             model=doc["model"], version=doc["version"], name=dict(doc["name"]),
             definition=dict(doc["definition"]), sources=tuple(doc["sources"]), submodels=submodels,
             technical_properties=tech, base_iri=self.base, file=self.label,
+            reproduces=doc.get("reproduces"), deviations=tuple(dict(d) for d in doc.get("deviations", [])),
         )
         self._check_concepts(spec)
         return spec
@@ -205,7 +206,10 @@ class _Parser:
             id_short=id_short, model_type=d["modelType"], semantic_id=self.iri(d["semanticId"]),
             cardinality=card, name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"],
             value_type=vt, unit=d.get("unit"),
-            supplemental_semantic_ids=tuple(self.iri(s) for s in d.get("supplementalSemanticIds", [])),
+            supplemental_semantic_ids=tuple(self.iri(_sid(s)) for s in d.get("supplementalSemanticIds", [])),
+            browse_names=tuple((s["id"], s["browseName"]) for s in d.get("supplementalSemanticIds", [])
+                               if isinstance(s, Mapping)),
+            order_relevant=d.get("orderRelevant"),
             role=d.get("role"), allowed_values=allowed, allowed_range=rng, example=example,
             content_type=d.get("contentType"), entity_type=d.get("entityType"), children=children, item=item,
         )
@@ -240,6 +244,11 @@ class _Parser:
             p, first = prior
             if first is not e and (first.model_type, first.value_type, first.unit) != (e.model_type, e.value_type, e.unit):
                 raise self.fail("$", f"own concept {e.semantic_id} is used by {p} and {path} with different types")
+
+
+def _sid(s: str | Mapping[str, str]) -> str:
+    """A supplemental semantic ID as written: a string, or ``{"id": .., "browseName": ..}`` for an OPC UA node."""
+    return s if isinstance(s, str) else s["id"]
 
 
 def _walk_all(spec: ModelSpec) -> Iterator[tuple[str, ElementSpec]]:
