@@ -1,6 +1,7 @@
 """The shared reference sources the models are checked against (tests only).
 
-``reference_dir()`` finds ``../shared/reference`` (or ``$AASREF_REFERENCE_DIR``); ``nodesets()`` indexes every
+``reference_dir()`` (conftest) finds ``../shared/reference`` (or ``$AASREF_REFERENCE_DIR``); ``nodesets()``
+indexes every
 OPC UA NodeSet there by ``(namespace URI, numeric id)`` with the node's BrowseName, class, DataType and, for
 enumeration DataTypes, their values; ``unece_units()`` reads the UNECE Rec. 20 -> OPC UA unit table.
 XML is read with lxml's safe settings: no network, no entity resolution, no DTD.
@@ -9,34 +10,19 @@ XML is read with lxml's safe settings: no network, no entity resolution, no DTD.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pytest
+from .conftest import reference_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["Node", "NodeSetIndex", "nodesets", "reference_dir", "unece_units"]
+
 UA = "http://opcfoundation.org/UA/"
 _NS = {"u": "http://opcfoundation.org/UA/2011/03/UANodeSet.xsd"}
 NODE_ID = re.compile(r"^nsu=(?P<ns>[^;]+);i=(?P<i>\d+)$")
 _VERSION = re.compile(r"\.(\d+\.\d+)\.NodeSet2\.xml$", re.IGNORECASE)
-
-
-def reference_dir() -> Path:
-    """``$AASREF_REFERENCE_DIR`` or ``../shared/reference`` beside the checkout.
-
-    Absent: the calling test is skipped with the reason, or fails when ``AASREF_REQUIRE_SCHEMAS=1`` (CI).
-    """
-    env = os.environ.get("AASREF_REFERENCE_DIR")
-    path = Path(env) if env else ROOT.parent / "shared" / "reference"
-    if not (path / "opcua").is_dir() or not (path / "idta-templates").is_dir():
-        message = f"reference sources not found in {path} (opcua/, idta-templates/): set AASREF_REFERENCE_DIR"
-        if os.environ.get("AASREF_REQUIRE_SCHEMAS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @dataclass
