@@ -205,3 +205,70 @@ def test_an_opcua_id_without_its_browse_name_is_refused(tmp_path: Path) -> None:
     spec = load_model("machining")
     tool = next(e for p, e in spec.walk() if p.endswith("ProcessData.ActiveToolNumber"))
     assert tool.browse_name("nsu=http://opcfoundation.org/UA/CNC;i=6056") == "ToolId"
+
+
+# --- units ------------------------------------------------------------------------------------------------------
+
+UNITS_FILE = Path(__file__).resolve().parent.parent / "models" / "_units.json"
+
+
+def test_every_unit_has_its_unece_code_and_the_table_symbol() -> None:
+    from .sources import unece_units
+
+    table = unece_units(reference_dir() / "opcua" / "UNECE_to_OPCUA.csv")
+    units = json.loads(UNITS_FILE.read_text(encoding="utf-8"))["units"]
+    problems = []
+    for u in units:
+        if u["code"] not in table:
+            problems.append(f"{u['code']} ({u['symbol']}) is no common code of UNECE_to_OPCUA.csv")
+            continue
+        symbol, name = table[u["code"]]
+        spellings = symbol.split(" or ")  # "% or pct": alternatives, the choice is noted
+        if u["symbol"] not in spellings or u["name"] != name or (len(spellings) > 1 and not u.get("note")):
+            problems.append(f"{u['code']}: table has {symbol!r} ({name}), models/_units.json {u['symbol']!r} ({u['name']})")
+    symbols = [u["symbol"] for u in units]
+    assert len(symbols) == len(set(symbols)), "a symbol is listed twice"
+    used = {e.unit for m in MODELS for _, e in _all_elements(load_model(m)) if e.unit}
+    problems += [f"unit {s!r} listed but used by no model" for s in sorted(set(symbols) - used)]
+    assert problems == [], "\n".join(problems)
+
+
+def _all_elements(spec: ModelSpec) -> list[tuple[str, ElementSpec]]:
+    elements = list(spec.walk())
+    for top in spec.technical_properties:
+        elements.extend(top.walk("technicalProperties"))
+    return elements
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_concept_descriptions_carry_unit_symbol_and_unece_code(model: str) -> None:
+    from aas_refmodels.spec.loader import unit_codes
+
+    codes = unit_codes()
+    doc = json.loads(output(model, "template", "3.1", "json"))
+    spec = load_model(model)
+    units = {e.semantic_id: e.unit for _, e in _all_elements(spec) if e.unit}
+    seen = 0
+    for cd in doc.get("conceptDescriptions", []):
+        content = cd["embeddedDataSpecifications"][0]["dataSpecificationContent"]
+        unit = units.get(cd["id"])
+        assert content.get("unit") == unit, cd["id"]
+        if unit is None:
+            assert "unitId" not in content, cd["id"]
+            continue
+        seen += 1
+        key = content["unitId"]["keys"][0]["value"]
+        assert key == f"{spec.base_iri}unit/unece-rec20/{codes[unit]}", cd["id"]
+    assert seen == len({cid for cid in units if cid.startswith(spec.base_iri)})
+
+
+def test_a_unit_without_a_code_is_refused(tmp_path: Path) -> None:
+    from aas_refmodels.errors import SpecError
+    from aas_refmodels.spec import load_spec_file
+
+    text = (Path(__file__).resolve().parent.parent / "models" / "press" / "1.0.json").read_text(encoding="utf-8")
+    assert '"unit": "kN"' in text
+    bad = tmp_path / "1.0.json"
+    bad.write_text(text.replace('"unit": "kN"', '"unit": "tonf"', 1), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"no UNECE Rec\. 20 code"):
+        load_spec_file(bad)

@@ -19,6 +19,7 @@ from .model import Administration, Cardinality, ElementSpec, ModelSpec, Submodel
 
 SPEC_SCHEMA = "refmodel-spec.schema.json"
 FRAGMENTS = "_fragments"
+UNITS = "_units.json"
 _VERSION_FILE = re.compile(r"^(\d+)\.(\d+)\.json$")
 
 
@@ -51,6 +52,16 @@ def _check_schema(doc: Any, label: str) -> None:
         err = max(err.context, key=lambda e: len(list(e.absolute_path)))
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     raise SpecError(label, err.json_path, err.message + more)
+
+
+@lru_cache(maxsize=1)
+def unit_codes() -> dict[str, str]:
+    """Unit symbol -> UNECE Rec. 20 common code, from ``models/_units.json`` (the one unit table of all models)."""
+    doc = _read_json(models_dir() / UNITS, f"models/{UNITS}")
+    try:
+        return {u["symbol"]: u["code"] for u in doc["units"]}
+    except (KeyError, TypeError):
+        raise SpecError(f"models/{UNITS}", "$.units", "each unit needs a symbol and a code") from None
 
 
 def available_models() -> list[tuple[str, str]]:
@@ -196,6 +207,9 @@ class _Parser:
             rng = (lo, hi)
         if id_short is not None and not valid_id_short(id_short):
             raise self.fail(f"{path}.idShort", f"invalid idShort {id_short!r}")
+        unit = d.get("unit")
+        if unit is not None and unit not in unit_codes():
+            raise self.fail(f"{path}.unit", f"unit {unit!r} has no UNECE Rec. 20 code in models/{UNITS}")
         children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel)
         item = None
         if "item" in d:
@@ -205,7 +219,7 @@ class _Parser:
         spec = ElementSpec(
             id_short=id_short, model_type=d["modelType"], semantic_id=self.iri(d["semanticId"]),
             cardinality=card, name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"],
-            value_type=vt, unit=d.get("unit"),
+            value_type=vt, unit=unit, unit_code=unit_codes()[unit] if unit is not None else None,
             supplemental_semantic_ids=tuple(self.iri(_sid(s)) for s in d.get("supplementalSemanticIds", [])),
             browse_names=tuple((s["id"], s["browseName"]) for s in d.get("supplementalSemanticIds", [])
                                if isinstance(s, Mapping)),

@@ -37,6 +37,7 @@ class ElementSpec:
     source: str
     value_type: str | None = None  # "xs:double"
     unit: str | None = None
+    unit_code: str | None = None  # UNECE Rec. 20 common code of the unit (models/_units.json)
     supplemental_semantic_ids: tuple[str, ...] = ()
     role: str | None = None
     allowed_values: tuple[str, ...] | None = None  # lexical forms
