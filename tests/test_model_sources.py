@@ -30,6 +30,7 @@ NUMERIC = {
     "Int16": {"xs:short", "xs:int", "xs:long", "xs:integer"},
     "Int32": {"xs:int", "xs:long", "xs:integer"},
     "Int64": {"xs:long", "xs:integer"},
+    "Counter": {"xs:unsignedInt", "xs:unsignedLong", "xs:long", "xs:integer", "xs:nonNegativeInteger"},  # UInt32
     "Float": {"xs:float", "xs:double"},
     "Double": {"xs:double"},
     "Duration": {"xs:double"},  # OPC UA Duration is a Double (milliseconds); the models state their unit
