@@ -41,3 +41,30 @@ def test_no_korean_text_has_a_particle_placeholder(path: Path) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     bad = [f"{where}: {text}" for where, text in _ko_texts(doc) if PARTICLE_PLACEHOLDER.search(text)]
     assert bad == [], "\n".join(bad)
+
+
+EXAMPLES = MODELS_DIR.parent / "examples"
+VARIANTS = sorted(EXAMPLES.glob("*/values-*.json"))
+
+
+def test_exclusive_variants_have_their_own_example_records() -> None:
+    """One example record is one coherent record: spot welding, induction hardening and spray painting are
+    separate records (values-<variant>.json), not mixed into the MAG seam, carburizing load or e-coat record."""
+    assert {p.relative_to(EXAMPLES).as_posix() for p in VARIANTS} >= {
+        "welding/values-spot.json", "heat-treatment/values-induction.json", "painting/values-spray.json"}
+    base = {p.parent.name: json.loads((p.parent / "values.json").read_text(encoding="utf-8")) for p in VARIANTS}
+    assert "SpotWeld" not in base["welding"]["ProcessData"]
+    assert not {"NitridingPotential", "Induction"} & set(base["heat-treatment"]["ProcessData"])
+    assert not {"BellSpeed", "ElectrostaticVoltage", "AtomizingAirPressure"} & set(base["painting"]["ProcessData"])
+
+
+@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_variant_example_builds_a_valid_instance(path: Path) -> None:
+    from aas_refmodels.build import build_instance
+    from aas_refmodels.io import serialize
+    from aas_refmodels.spec import load_model
+
+    from .checks import aas_core_errors
+
+    built = build_instance(load_model(path.parent.name), json.loads(path.read_text(encoding="utf-8")))
+    assert aas_core_errors(serialize(built.objects(), "json", "3.1"), "json", "3.1") == []  # type: ignore[arg-type]
