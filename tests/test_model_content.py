@@ -68,3 +68,40 @@ def test_variant_example_builds_a_valid_instance(path: Path) -> None:
 
     built = build_instance(load_model(path.parent.name), json.loads(path.read_text(encoding="utf-8")))
     assert aas_core_errors(serialize(built.objects(), "json", "3.1"), "json", "3.1") == []  # type: ignore[arg-type]
+
+
+def _values(model: str, name: str = "values.json") -> Any:
+    return json.loads((EXAMPLES / model / name).read_text(encoding="utf-8"))
+
+
+def test_injection_moulding_example_is_physically_coherent() -> None:
+    """Screw geometry, strokes, volumes, shot weight and speeds of the example shot agree with each other."""
+    import math
+
+    from aas_refmodels.spec import load_model
+
+    spec = load_model("injection-molding")
+    screw_d = next(e.example for e in spec.technical_properties if e.id_short == "ScrewDiameter")  # mm
+    area = math.pi * (screw_d / 20) ** 2  # cm² per cm of stroke
+    data = _values("injection-molding")["ProcessData"]
+    unit = data["InjectionUnits"][0]
+    assert unit["PlastificationVolume"] == pytest.approx(area * unit["PlastificationStroke"] / 10, rel=0.01)
+    assert unit["CushionVolume"] == pytest.approx(area * unit["CushionStroke"] / 10, rel=0.01)
+    melt_density = 1.17  # g/cm³, PA66-GF30 at 295 °C (solid: 1.36)
+    injected = unit["PlastificationVolume"] - unit["CushionVolume"]
+    assert data["ShotWeight"] == pytest.approx(injected * melt_density, rel=0.02)
+    cavities = 2
+    assert 0 < data["ShotWeight"] - cavities * data["PartWeight"] < 0.15 * data["ShotWeight"]  # runner
+    speed = (unit["PlastificationStroke"] - unit["VPChangeOverPosition"]) / unit["InjectionTime"]
+    assert unit["InjectionSpeedAverage"] == pytest.approx(speed, rel=0.02)
+    assert unit["InjectionSpeedAverage"] < unit["InjectionSpeedMaximum"]
+    assert abs(unit["VPChangeOverPosition"] - unit["TransferStroke"]) < 1.0  # switched near its set point
+
+
+def test_welding_example_is_physically_coherent() -> None:
+    """Heat input Q = k·U·I/v (k = 0.8 for MAG, ISO/TR 17671-1) and arc time = weld length / travel speed."""
+    data = _values("welding")["ProcessData"]
+    q = 0.8 * data["ArcVoltage"] * data["WeldingCurrent"] / data["TravelSpeed"] * 1000  # J/mm -> J/m
+    assert data["HeatInput"] == pytest.approx(q, rel=0.02)
+    assert data["ArcTime"] == pytest.approx(data["WeldLength"] / data["TravelSpeed"], rel=0.02)
+    assert data["PreheatTemperature"] < 50 and data["InterpassTemperature"] <= 150  # thin bracket, no preheat
