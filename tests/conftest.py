@@ -110,3 +110,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def record() -> bool:
     """Golden files are rewritten instead of compared when AASREF_RECORD=1."""
     return os.environ.get("AASREF_RECORD") == "1"
+
+
+def reference_dir() -> Path:
+    """``$AASREF_REFERENCE_DIR`` or ``../shared/reference`` beside the checkout (opcua/, idta-templates/).
+
+    Absent: the calling test is skipped with the reason, or fails when ``AASREF_REQUIRE_SCHEMAS=1`` (CI),
+    as for the official schemas.
+    """
+    env = os.environ.get("AASREF_REFERENCE_DIR")
+    path = Path(env) if env else ROOT.parent / "shared" / "reference"
+    if not (path / "opcua").is_dir() or not (path / "idta-templates").is_dir():
+        message = f"reference sources not found in {path} (opcua/, idta-templates/): set AASREF_REFERENCE_DIR"
+        if os.environ.get("AASREF_REQUIRE_SCHEMAS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

@@ -36,7 +36,7 @@ def test_show_prints_the_tree_in_english_or_korean(lang: str, word: str) -> None
     code, out, _ = run("show", "machining", "--lang", lang)
     assert code == 0
     assert word in out
-    assert "SpindleSpeed  Property xs:double [1/min]  0..1" in out
+    assert "SpindleSpeed  Property xs:double [r/min]  0..1" in out
     assert "└── " in out
 
 

@@ -156,6 +156,7 @@ def _list(e: ElementSpec, items: list[model.SubmodelElement], common: dict[str, 
         type_value_list_element=_CLASSES[item.model_type], value=items,
         semantic_id_list_element=global_ref(item.semantic_id),
         value_type_list_element=xstypes.type_class(item.value_type) if item.value_type else None,
+        order_relevant=True if e.order_relevant is None else e.order_relevant,
         **common,
     )
 

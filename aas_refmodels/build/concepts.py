@@ -13,6 +13,9 @@ from ..spec import ElementSpec, ModelSpec
 from .refs import global_ref
 
 IEC61360_IRI = "https://admin-shell.io/DataSpecificationTemplates/DataSpecificationIec61360/3"
+# unitId of a ConceptDescription: an external reference to the unit's UNECE Rec. 20 common code, written in our
+# own namespace as <base IRI>unit/unece-rec20/<code> (e.g. .../unit/unece-rec20/BAR for bar)
+UNIT_ID_PATH = "unit/unece-rec20/"
 _T = model.DataTypeIEC61360
 
 _INTEGERS = {"xs:integer", "xs:long", "xs:int", "xs:short", "xs:byte", "xs:nonNegativeInteger",
@@ -31,6 +34,7 @@ class Concept(NamedTuple):
     unit: str | None
     data_type: model.DataTypeIEC61360 | None
     is_case_of: tuple[str, ...]
+    unit_id: str | None = None  # IRI of the unit's UNECE Rec. 20 code (UNIT_ID_PATH)
 
 
 def data_type(e: ElementSpec) -> model.DataTypeIEC61360 | None:
@@ -63,7 +67,8 @@ def own_concepts(spec: ModelSpec) -> Iterator[Concept]:
             return
         seen.add(cid)
         cases = tuple(s for s in e.supplemental_semantic_ids if not namespace.is_own(s, base))
-        yield Concept(cid, id_short, name, definition, e.unit, data_type(e), cases)
+        unit_id = f"{base}{UNIT_ID_PATH}{e.unit_code}" if e.unit_code else None
+        yield Concept(cid, id_short, name, definition, e.unit, data_type(e), cases, unit_id)
 
     # Submodel semantic IDs get no ConceptDescription: a template's id equals its semanticId (IDTA practice).
     elements = [e for _, e in spec.walk()]
@@ -84,6 +89,7 @@ def concept_description(c: Concept) -> ConceptDescription:
         definition=model.DefinitionTypeIEC61360({k: v[:1023] for k, v in c.definition.items()}),
         data_type=c.data_type,
         unit=c.unit,
+        unit_id=global_ref(c.unit_id) if c.unit_id else None,
     )
     return ConceptDescription(
         id_=c.id,

@@ -19,6 +19,7 @@ from .model import Administration, Cardinality, ElementSpec, ModelSpec, Submodel
 
 SPEC_SCHEMA = "refmodel-spec.schema.json"
 FRAGMENTS = "_fragments"
+UNITS = "_units.json"
 _VERSION_FILE = re.compile(r"^(\d+)\.(\d+)\.json$")
 
 
@@ -51,6 +52,16 @@ def _check_schema(doc: Any, label: str) -> None:
         err = max(err.context, key=lambda e: len(list(e.absolute_path)))
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     raise SpecError(label, err.json_path, err.message + more)
+
+
+@lru_cache(maxsize=1)
+def unit_codes() -> dict[str, str]:
+    """Unit symbol -> UNECE Rec. 20 common code, from ``models/_units.json`` (the one unit table of all models)."""
+    doc = _read_json(models_dir() / UNITS, f"models/{UNITS}")
+    try:
+        return {u["symbol"]: u["code"] for u in doc["units"]}
+    except (KeyError, TypeError):
+        raise SpecError(f"models/{UNITS}", "$.units", "each unit needs a symbol and a code") from None
 
 
 def available_models() -> list[tuple[str, str]]:
@@ -150,6 +161,7 @@ class _Parser:
             model=doc["model"], version=doc["version"], name=dict(doc["name"]),
             definition=dict(doc["definition"]), sources=tuple(doc["sources"]), submodels=submodels,
             technical_properties=tech, base_iri=self.base, file=self.label,
+            reproduces=doc.get("reproduces"), deviations=tuple(dict(d) for d in doc.get("deviations", [])),
         )
         self._check_concepts(spec)
         return spec
@@ -223,6 +235,9 @@ class _Parser:
             rng = (lo, hi)
         if id_short is not None and not valid_id_short(id_short):
             raise self.fail(f"{path}.idShort", f"invalid idShort {id_short!r}")
+        unit = d.get("unit")
+        if unit is not None and unit not in unit_codes():
+            raise self.fail(f"{path}.unit", f"unit {unit!r} has no UNECE Rec. 20 code in models/{UNITS}")
         children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel)
         item = None
         if "item" in d:
@@ -232,8 +247,11 @@ class _Parser:
         spec = ElementSpec(
             id_short=id_short, model_type=d["modelType"], semantic_id=self.iri(d["semanticId"]),
             cardinality=card, name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"],
-            value_type=vt, unit=d.get("unit"),
-            supplemental_semantic_ids=tuple(self.iri(s) for s in d.get("supplementalSemanticIds", [])),
+            value_type=vt, unit=unit, unit_code=unit_codes()[unit] if unit is not None else None,
+            supplemental_semantic_ids=tuple(self.iri(_sid(s)) for s in d.get("supplementalSemanticIds", [])),
+            browse_names=tuple((s["id"], s["browseName"]) for s in d.get("supplementalSemanticIds", [])
+                               if isinstance(s, Mapping)),
+            order_relevant=d.get("orderRelevant"),
             role=d.get("role"), allowed_values=allowed, allowed_range=rng, example=example,
             content_type=d.get("contentType"), entity_type=d.get("entityType"), children=children, item=item,
         )
@@ -268,6 +286,11 @@ class _Parser:
             p, first = prior
             if first is not e and (first.model_type, first.value_type, first.unit) != (e.model_type, e.value_type, e.unit):
                 raise self.fail("$", f"own concept {e.semantic_id} is used by {p} and {path} with different types")
+
+
+def _sid(s: str | Mapping[str, str]) -> str:
+    """A supplemental semantic ID as written: a string, or ``{"id": .., "browseName": ..}`` for an OPC UA node."""
+    return s if isinstance(s, str) else s["id"]
 
 
 def _walk_all(spec: ModelSpec) -> Iterator[tuple[str, ElementSpec]]:

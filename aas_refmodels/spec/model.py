@@ -37,6 +37,7 @@ class ElementSpec:
     source: str
     value_type: str | None = None  # "xs:double"
     unit: str | None = None
+    unit_code: str | None = None  # UNECE Rec. 20 common code of the unit (models/_units.json)
     supplemental_semantic_ids: tuple[str, ...] = ()
     role: str | None = None
     allowed_values: tuple[str, ...] | None = None  # lexical forms
@@ -46,6 +47,12 @@ class ElementSpec:
     entity_type: str | None = None
     children: tuple[ElementSpec, ...] = ()
     item: ElementSpec | None = None
+    browse_names: tuple[tuple[str, str], ...] = ()  # (OPC UA node id, its BrowseName) for nsu=...;i=... ids
+    order_relevant: bool | None = None  # SubmodelElementList only; None = metamodel default (true)
+
+    def browse_name(self, node_id: str) -> str | None:
+        """The BrowseName the spec records for one of the element's OPC UA supplemental semantic IDs."""
+        return dict(self.browse_names).get(node_id)
 
     @property
     def base_id_short(self) -> str:
@@ -107,6 +114,8 @@ class ModelSpec:
     submodels: tuple[SubmodelSpec, ...]
     technical_properties: tuple[ElementSpec, ...] = ()
     base_iri: str = ""
+    reproduces: str | None = None  # file name of the published IDTA template JSON this model reproduces
+    deviations: tuple[Mapping[str, Any], ...] = ()  # documented differences from that template
     file: str = field(default="", compare=False)
 
     @property
