@@ -104,7 +104,7 @@ _FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character d
 def _refused(label: str, code: str, message: str) -> Report:
     """An input refused before reading: one finding, every layer skipped."""
     return Report(label, (finding(code, ModelPath("Environment"), message, None, location=SourceLocation(label)),),
-                  tuple(_skip(layer, "the input was refused") for layer in Layer))
+                  tuple(_skip(layer, "the input was refused") for layer in Layer if layer is not Layer.PROFILE))
 
 
 def read_limited(stream: Any, limits: Limits | None = None) -> bytes:
