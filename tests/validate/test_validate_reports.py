@@ -293,7 +293,8 @@ def test_missing_or_unreadable_inputs_exit_3_with_one_line(tmp_path: Path, no_sc
     cases = [
         ["validate", str(missing)],
         ["validate", str(good), "--template", str(missing)],
-        ["build", "press", "--kind", "instance", "--values", str(missing), "-o", str(out)],
+        ["build", "press", "--kind", "instance", "--asset-id", "https://example.com/a/1", "--values", str(missing),
+         "-o", str(out)],
         ["build", "--process", "press", "--asset-id", "https://example.com/a/1", "--thumbnail", str(missing),
          "-o", str(tmp_path / "out.aasx")],
         ["convert", str(missing), str(out)],
@@ -311,14 +312,14 @@ def test_values_file_not_json_is_3_and_values_that_do_not_fit_are_1(tmp_path: Pa
     out = tmp_path / "out.json"
     not_json = tmp_path / "values.json"
     not_json.write_text("{ not json", encoding="utf-8")
-    res = cli("build", "press", "--kind", "instance", "--values", str(not_json), "-o", str(out))
+    res = cli("build", "press", "--kind", "instance", "--asset-id", "https://example.com/a/1", "--values", str(not_json), "-o", str(out))
     assert res.exit_code == 3 and "not a JSON values file" in one_line(res.stderr)
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps(["a list"]), encoding="utf-8")
-    res = cli("build", "press", "--kind", "instance", "--values", str(wrong), "-o", str(out))
+    res = cli("build", "press", "--kind", "instance", "--asset-id", "https://example.com/a/1", "--values", str(wrong), "-o", str(out))
     assert res.exit_code == 1 and "JSON object" in one_line(res.stderr)
     unfit = tmp_path / "unfit.json"
     unfit.write_text(json.dumps({"ProcessData.NoSuchElement": 1}), encoding="utf-8")
-    res = cli("build", "press", "--kind", "instance", "--values", str(unfit), "-o", str(out))
+    res = cli("build", "press", "--kind", "instance", "--asset-id", "https://example.com/a/1", "--values", str(unfit), "-o", str(out))
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert not out.exists()
