@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..profiles import Profile
+from ..profiles.kosmo import _dict, _list, _str
 from . import Ledger
 
 _CHILDREN = {"SubmodelElementCollection": "value", "SubmodelElementList": "value", "Entity": "statements",
@@ -25,18 +26,6 @@ _REALS = {"xs:double", "xs:float", "xs:decimal"}
 _PLAIN = {"xs:boolean": "BOOLEAN", "xs:date": "DATE", "xs:dateTime": "TIMESTAMP", "xs:time": "TIME",
           "xs:anyURI": "IRI", "xs:string": "STRING"}
 IEC61360_IRI = "https://admin-shell.io/DataSpecificationTemplates/DataSpecificationIec61360/3"
-
-
-def _list(x: Any) -> list[Any]:
-    return x if isinstance(x, list) else []
-
-
-def _dict(x: Any) -> dict[str, Any]:
-    return x if isinstance(x, dict) else {}
-
-
-def _str(x: Any) -> str | None:
-    return x if isinstance(x, str) and x else None
 
 
 def _ref(value: str) -> dict[str, Any]:
