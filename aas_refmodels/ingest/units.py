@@ -14,7 +14,7 @@ from typing import Any
 
 _ALIASES = {"℃": "degC", "°c": "degC", "℉": "degF", "개": "pcs", "ea": "pcs", "EA": "pcs", "초": "s", "분": "min",
             "시간": "h", "rpm": "1/min", "RPM": "1/min", "sec": "s", "Sec": "s", "C": "degC", "F": "degF",
-            "kgf/cm2": "kgf/cm²", "mm3": "mm³", "cm3": "cm³", "m3": "m³"}
+            "kgf/cm2": "kgf/cm²", "mm3": "mm³", "cm3": "cm³", "m3": "m³", "r/min": "1/min", "min⁻¹": "1/min"}
 
 
 class UnitError(ValueError):
