@@ -115,6 +115,9 @@ MT_VALUES: dict[str, tuple[Any, str | None]] = {
     "Monitoring/Channel_1/FeedOverride": (100.0, "P1"),
     "Monitoring/Spindle_1/Override": (95.0, "P1"),
 }
+# Feed axes of the machine tool (CncAxisType in CncAxisList): name -> drive load in %
+AXES = {"X": 18.0, "Y": 21.5, "Z": 33.0}
+
 EXPECTED_MT = {
     "ProcessData.NCProgramName": "O1234.nc",
     "ProcessData.FeedRate": 2400.0,
@@ -244,6 +247,11 @@ async def _build(server: Any, machines: Machines, *, imm_count: int, omit: set[s
         await (await child(iface, "CncChannelList")).add_object(
             ua.NodeId(f"{name}.CH1", own), ua.QualifiedName("Channel_1", cnc), objecttype=ua.NodeId(1002, cnc),
             instantiate_optional=True)
+        axes = await child(iface, "CncAxisList")
+        for axis in AXES:  # feed axes, named by their browse name (CNC has no axis-name variable)
+            a = await axes.add_object(ua.NodeId(f"{name}.AX{axis}", own), ua.QualifiedName(axis, cnc),
+                                      objecttype=ua.NodeId(1004, cnc), instantiate_optional=True)
+            await put(await child(a, "ActLoad"), AXES[axis], "P1")
         await (await child(iface, "CncSpindleList")).add_object(
             ua.NodeId(f"{name}.SP1", own), ua.QualifiedName("Spindle_1", cnc), objecttype=ua.NodeId(1005, cnc),
             instantiate_optional=True)

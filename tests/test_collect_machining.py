@@ -10,7 +10,7 @@ import pytest
 
 import aas_refmodels
 
-from .opcua_server import EXPECTED_MT, Machines, running_server
+from .opcua_server import AXES, EXPECTED_MT, Machines, running_server
 from .test_collect import _reference_or_skip
 
 PP = "ProcessParameters.Processes.Process[0]"
@@ -20,6 +20,8 @@ STATIC = {
     f"{PP}.ProcessParameters.NCProgramNameSetpoint": "O1234.nc", f"{PP}.ProcessParameters.OperationType": "Milling",
     f"{PP}.ResourceParameters.Tools[0].ToolIdentifier": "T-EM10", f"{PP}.ResourceParameters.Tools[1].ToolIdentifier": "T-DR8",
     "ProcessData.ToolStates[0].ToolIdentifier": "T-EM10", "ProcessData.ToolStates[1].ToolIdentifier": "T-DR8",
+    # the CNC NodeSet has no axis-name variable (an axis is named by its browse name): the names are static
+    **{f"ProcessData.AxisLoads[{k}].AxisName": a for k, a in enumerate([*AXES, "S1"])},
 }
 
 
@@ -39,6 +41,9 @@ def test_machine_tool_values_converted_and_valid(vmc: Machines, schema_dir: Path
     # list items come from their own tool object
     assert [r.values[f"ProcessData.ToolStates[{k}].ToolNumber"] for k in (0, 1)] == [11, 12]
     assert [r.values[f"ProcessData.ToolStates[{k}].Locked"] for k in (0, 1)] == [False, True]
+    # axis loads: one item per CncDriveType instance, feed axes X, Y, Z first, then the spindle drive
+    assert [r.values[f"ProcessData.AxisLoads[{k}].Load"] for k in range(4)] == [*AXES.values(), 42.0]
+    assert "ProcessData.AxisLoads[4].Load" not in r.values
     assert r.missing == [] and r.built is not None
     out = aas_refmodels.write(r.built.objects(), tmp_path / "vmc.aasx")
     report = aas_refmodels.validate(out, schema_dir=schema_dir)
@@ -51,5 +56,6 @@ def test_machine_tool_values_converted_and_valid(vmc: Machines, schema_dir: Path
 def test_without_static_values_the_missing_mandatory_are_named(vmc: Machines) -> None:
     r = aas_refmodels.collect(vmc.url, "machining")
     assert r.built is None
-    assert r.missing == ["ProcessData.ToolStates[0].ToolIdentifier", "ProcessData.ToolStates[1].ToolIdentifier"]
+    assert r.missing == [*(f"ProcessData.AxisLoads[{k}].AxisName" for k in range(4)),
+                         "ProcessData.ToolStates[0].ToolIdentifier", "ProcessData.ToolStates[1].ToolIdentifier"]
     assert any(n.startswith("ProcessParameters not built") for n in r.notes)

@@ -30,7 +30,8 @@ INPUTS = {"injection-molding": "injection-molding.csv", "machining": "machining.
 ASSET = "https://plant.example.kr/asset/line-3"
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 UREG = pint.UnitRegistry()
-UNIT_NAMES = {"°C": "degC", "1/min": "1/minute", "rpm": "1/minute", "pcs": None, "%": "percent", "l/min": "liter/minute",
+UNIT_NAMES = {"°C": "degC", "1/min": "1/minute", "rpm": "1/minute", "r/min": "1/minute", "min⁻¹": "1/minute",
+              "pcs": None, "piece": None, "%": "percent", "l/min": "liter/minute",
               "cm/min": "centimeter/minute"}
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,7 @@ from asyncua import ua
 
 from ..spec import ElementSpec, ModelSpec, example_problem
 from . import units as U
-from ._browse import BASE_EVENT_TYPE, DURATION, Browser, Node, path_text
+from ._browse import BASE_EVENT_TYPE, DURATION, Browser, Node, path_text, placeholder
 
 FOUND, NOT_FOUND, MISMATCH, NO_ID = "found", "not found", "type mismatch", "no OPC UA id"
 EU = ua.QualifiedName("EngineeringUnits", 0)
@@ -77,7 +78,8 @@ class Binder:
 
     def instances(self, owner: ua.NodeId, within: Node | None = None) -> list[Node]:
         nodes = self.nodes if within is None else list(within.walk())
-        return [n for n in nodes if not n.typedef.is_null() and self.b.is_a(n.typedef, owner)]
+        return [n for n in nodes if not n.typedef.is_null() and placeholder(n.browse_name.Name) is None
+                and self.b.is_a(n.typedef, owner)]  # a node still named <CncAxis> is a declaration, no instance
 
     def scoped(self, owner: ua.NodeId, scope: Node | None) -> list[Node]:
         """Instances of ``owner``: the list item's own node or nodes inside it; the whole machine outside lists."""
@@ -103,6 +105,8 @@ class Binder:
                 return Binding("", e, Row("", FOUND), event=(owner, path), declaration=nid), ""
             insts = self.scoped(owner, scope)
             hits = [n for n in (i.follow(path) for i in insts) if n is not None]
+            if len(hits) > 1:  # SpindleLoad (CncDriveType ActLoad): the drive under .../Spindle_1, not axis X
+                hits.sort(key=lambda n: not _names_subject(e.id_short or "", n))
             if hits:
                 note = f" (first of {len(hits)} instances)" if len(hits) > 1 else ""
                 return Binding("", e, Row("", FOUND), node=hits[0], declaration=nid), note
@@ -196,6 +200,13 @@ class Binder:
         binding.row = Row(path, FOUND, where, note.strip(), required)
         self.plan.rows.append(binding.row)
         self.plan.bindings.append(binding)
+
+
+def _names_subject(id_short: str, node: Node) -> bool:
+    """True when the node's browse path names the element's subject, the first word of its idShort
+    (``SpindleLoad`` -> a node under ``CncSpindleList/Spindle_1``)."""
+    m = re.match(r"[A-Z]?[a-z]{3,}", id_short)
+    return m is not None and any(m.group().lower() in q.Name.lower() for q in node.path[:-1])
 
 
 def _same_place(a: str, b: str) -> bool:

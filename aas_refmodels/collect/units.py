@@ -1,11 +1,16 @@
-"""Engineering units: OPC UA EUInformation (UNECE Rec. 20 codes) to the model's unit symbols, via pint."""
+"""Engineering units: OPC UA EUInformation (UNECE Rec. 20 codes) to the model's unit symbols.
+
+Parsing and conversion are the shared :mod:`aas_refmodels.units`; this module reads what a server states.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from .. import units as _units
+from ..units import normalize
 
 UNECE_NAMESPACE = "http://www.opcfoundation.org/UA/units/un/cefact"
 
@@ -28,12 +33,6 @@ UNECE_UNITS: dict[str, str] = {
     "A86": "GHz", "MHZ": "MHz",
 }
 
-_SYMBOL_FIXES = [("°C", "degC"), ("℃", "degC"), ("°F", "degF"), ("°", "deg"), ("µ", "u"), ("μ", "u"),
-                 ("³", "**3"), ("²", "**2"), ("·", "*"), ("⋅", "*"), ("%", "percent"), ("min⁻¹", "1/min"),
-                 ("s⁻¹", "1/s"), ("⁻¹", "**-1")]
-_WORDS = {"pcs": "piece", "pc": "piece", "piece": "piece", "pieces": "piece", "r/min": "1/min", "rpm": "1/min",
-          "U/min": "1/min", "1/min": "1/min", "r/s": "1/s", "Nm": "N*m", "% or pct": "percent", "pct": "percent"}
-
 
 def unece_code(unit_id: int) -> str | None:
     """The UNECE common code an OPC UA EUInformation.UnitId encodes (OPC 10000-8 §5.6.3), or None."""
@@ -52,33 +51,11 @@ def unit_id(code: str) -> int:
     return int.from_bytes(code.encode("ascii"), "big")
 
 
-@functools.cache
-def _registry() -> Any:
-    import pint
-
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    ureg.define("piece = 1 = pcs")
-    return ureg
-
-
-def normalize(symbol: str) -> str:
-    s = symbol.strip()
-    if s in _WORDS:
-        return _WORDS[s]
-    for old, new in _SYMBOL_FIXES:
-        s = s.replace(old, new)
-    return _WORDS.get(s, s)
-
-
-@functools.cache
 def parse(symbol: str) -> Any | None:
     """A pint unit for a unit symbol (model or DisplayName spelling), or None when it is unknown."""
-    if not symbol or not symbol.strip():
-        return None
-    ureg = _registry()
     try:
-        return ureg.Unit(normalize(symbol))
-    except Exception:  # pint raises several error types for unparsable symbols
+        return _units.parse(symbol)
+    except _units.UnitError:
         return None
 
 
@@ -134,11 +111,14 @@ def convert(value: float, source: SourceUnit | None, target: str | None) -> floa
         raise UnitMismatch(f"unit {source.symbol or source.code!r} cannot be related to {target!r}")
     if src == dst:
         return value
-    ureg = _registry()
-    temps = {ureg.Unit("degC"), ureg.Unit("K")}
-    if {src, dst} == temps:  # the models give absolute temperatures in °C, so K means a difference: 1 K = 1 °C
+    ureg = _units.registry()
+    pair = {src, dst}
+    if pair == {ureg.Unit("degC"), ureg.Unit("K")}:  # the models give absolute temperatures in °C, so K means a
+        return value                                  # difference: 1 K = 1 °C
+    if pair == {ureg.Unit("piece"), ureg.Unit("dimensionless")}:  # a counter stated as C62 "one" counts pieces
         return value
+    source_symbol = UNECE_UNITS.get(source.code or "", source.symbol)
     try:
-        return float(ureg.Quantity(value, src).to(dst).magnitude)
-    except Exception as exc:  # pint.DimensionalityError and friends
+        return _units.converter(source_symbol, target)(value)
+    except _units.UnitError as exc:
         raise UnitMismatch(f"unit {source.symbol or source.code!r} is not convertible to {target!r}") from exc

@@ -115,7 +115,7 @@ def draft(spec: ModelSpec, columns: list[str], samples: Iterable[Mapping[str, An
                 s, why = max(s, 0.9), f"common header word {base!r}"
             if unit is not None:
                 if info.unit and U.compatible(unit, info.unit):
-                    s = min(1.0, s + 0.1 + (0.05 if U.parse(unit) == U.parse(info.unit) else 0.0))
+                    s = min(1.0, s + 0.1 + (0.05 if U.same(unit, info.unit) else 0.0))
                 else:
                     s *= 0.5
             if _words(base) & {"id", "number", "번호"} and info.value_type in ("xs:double", "xs:float", "xs:boolean"):

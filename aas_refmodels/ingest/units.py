@@ -1,84 +1,44 @@
-"""Unit conversion with pint: a source column's unit -> the model element's unit.
+"""A source column's unit: guessed from its header (``온도(°C)``, ``pressure_bar``, ``feed_mm_min``).
 
-The model's unit symbols (``°C``, ``bar``, ``1/min``, ``pcs``, ``N·m``, ``cm³``) are read by pint after a few
-definitions pint lacks or reads otherwise (``pcs`` is a piece, not a parsec; ``GU`` a gloss unit; ``℃``).
-A conversion is compiled once into ``y = a·x + b`` (exact for every pint unit, offsets included).
+Parsing and conversion are the shared :mod:`aas_refmodels.units` (re-exported here for the ingest modules); only
+the plant spellings ``C``/``F`` for °C/°F are ingest's own, since in the models ``C`` is the coulomb.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
-_ALIASES = {"℃": "degC", "°c": "degC", "℉": "degF", "개": "pcs", "ea": "pcs", "EA": "pcs", "초": "s", "분": "min",
-            "시간": "h", "rpm": "1/min", "RPM": "1/min", "sec": "s", "Sec": "s", "C": "degC", "F": "degF",
-            "kgf/cm2": "kgf/cm²", "mm3": "mm³", "cm3": "cm³", "m3": "m³"}
+from .. import units as _units
+from ..units import UnitError, registry
+
+__all__ = ["UnitError", "compatible", "converter", "known", "parse", "registry", "same", "unit_in_header"]
+
+_PLANT = {"C": "°C", "F": "°F"}  # a column headed "온도(C)" means degrees Celsius
 
 
-class UnitError(ValueError):
-    """A unit is unknown or cannot be converted into another."""
-
-
-@functools.lru_cache(maxsize=1)
-def registry() -> Any:
-    import pint
-
-    ureg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    ureg.define("piece = [count] = pcs")
-    ureg.define("gloss_unit = [gloss] = GU")
-    return ureg
-
-
-def _clean(unit: str) -> str:
-    u = unit.strip()
-    u = _ALIASES.get(u, u)
-    return u.replace("·", "*").replace("²", "**2").replace("³", "**3")
-
-
-@functools.lru_cache(maxsize=512)
 def parse(unit: str) -> Any:
-    """The pint unit of a symbol; ``UnitError`` if pint does not know it."""
-    try:
-        return registry().parse_units(_clean(unit))
-    except Exception as exc:  # pint raises several unrelated exception types for bad input
-        raise UnitError(f"unknown unit {unit!r}") from exc
+    """The pint unit of a source column's unit symbol; ``UnitError`` if pint does not know it."""
+    return _units.parse(_PLANT.get(unit.strip(), unit))
 
 
 def known(unit: str) -> bool:
-    try:
-        parse(unit)
-    except UnitError:
-        return False
-    return True
+    return _units.known(_PLANT.get(unit.strip(), unit))
 
 
-@functools.lru_cache(maxsize=512)
 def converter(source: str, target: str) -> Callable[[float], float]:
-    """A function converting a number in ``source`` into ``target``; ``UnitError`` naming both if incompatible."""
-    src, dst = parse(source), parse(target)
-    ureg = registry()
-    if src == dst:
-        return float
-    try:
-        y0 = ureg.Quantity(0.0, src).to(dst).magnitude
-        y1 = ureg.Quantity(1.0, src).to(dst).magnitude
-    except Exception as exc:
-        raise UnitError(f"cannot convert {source!r} ({src.dimensionality}) into {target!r} "
-                        f"({dst.dimensionality})") from exc
-    a, b = float(y1 - y0), float(y0)
-    if b == 0.0:
-        return lambda x: x * a
-    return lambda x: x * a + b
+    """Source column unit -> model unit (a compiled ``y = a·x + b``); ``UnitError`` naming both if incompatible."""
+    return _units.converter(_PLANT.get(source.strip(), source), target)
 
 
 def compatible(source: str, target: str) -> bool:
-    try:
-        converter(source, target)
-    except UnitError:
-        return False
-    return True
+    return _units.compatible(_PLANT.get(source.strip(), source), target)
+
+
+def same(source: str, target: str) -> bool:
+    """The source column's unit is the model unit ``target`` (whatever the spelling)."""
+    return bool(parse(source) == _units.parse(target))
 
 
 _TRAILING = re.compile(r"[\(\[（]\s*(?P<u>[^()\[\]（）]+?)\s*[\)\]）]\s*$")
