@@ -43,6 +43,7 @@ class Layer(enum.StrEnum):
     DESERIALIZE = "deserialize"
     METAMODEL = "metamodel"
     TEMPLATE = "template"
+    PROFILE = "profile"  # a receiving body's rules (``validate(..., profile="kosmo")``); runs only when asked
 
     def __str__(self) -> str:
         return self.value

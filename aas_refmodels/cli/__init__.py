@@ -31,3 +31,10 @@ except ImportError:  # pragma: no cover - only while the validator is absent
     _VALIDATE = []
 for _command in _VALIDATE:
     main.add_command(_command)
+
+try:  # aasref fix (submission profiles)
+    from .fix_cmds import COMMANDS as _FIX
+except ImportError:  # pragma: no cover
+    _FIX = []
+for _command in _FIX:
+    main.add_command(_command)

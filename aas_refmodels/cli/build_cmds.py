@@ -118,9 +118,14 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
               help="Image for the shell's default thumbnail (with --process).")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True, help="Output file (DIR with --all).")
 @_base_iri_option
+@click.option("--profile", type=click.Choice(["none", "kosmo"]), default="none", show_default=True,
+              help="With --process: kosmo builds a KOSMO submission-ready type shell (see README).")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="With --profile kosmo: YAML/JSON overriding the profile's policy (iriBase, iriConflict, ...).")
 def build(model: str | None, process: str | None, build_all: bool, version: str | None, kind: str | None,
           values_file: Path | None, asset_id: str | None, fmt: str | None, spec_version: str, aasx_part: str,
-          thumbnail: Path | None, output: Path, base_iri: str | None) -> None:
+          thumbnail: Path | None, output: Path, base_iri: str | None, profile: str = "none",
+          policy_file: str | None = None) -> None:
     """Build a reference model as a template or a filled instance, or a whole shell (--process).
 
     \b
@@ -148,6 +153,10 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
             fmt = "aasx"
     elif output.suffix and output.suffix.lower() != f".{fmt}":
         raise click.UsageError(f"--format {fmt} does not match the output file {output.name}")
+    if profile != "none" or policy_file:
+        _build_profile(process, profile, policy_file, kind, values_file, asset_id, fmt, spec_version, aasx_part,
+                       thumbnail, output, base_iri, version)
+        return
     if values_file is not None and (kind or "instance") == "template":
         raise click.UsageError("--values fills an instance: use --kind instance")
     with reported():
@@ -173,6 +182,43 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
               attachments=dict(built.attachments), thumbnail=thumb, aasx_part=cast(Any, aasx_part),
               title=f"{spec.name['en']} ({built.kind})")
     click.echo(f"wrote {output} ({spec.key}, {built.kind}, {fmt}, metamodel V{spec_version})")
+
+
+def _build_profile(process: str | None, profile: str, policy_file: str | None, kind: str | None,
+                   values_file: Path | None, asset_id: str | None, fmt: str, spec_version: str, aasx_part: str,
+                   thumbnail: Path | None, output: Path, base_iri: str | None, version: str | None) -> None:
+    """``build --process NAME --profile kosmo``: the submission-ready type shell (build/profile_kosmo.py)."""
+    from ..build.profile_kosmo import build_kosmo_shell, write_kosmo_shell
+    from ..io.png import is_png
+    from ..profiles import PolicyError
+
+    if profile == "none":
+        raise click.UsageError("--policy needs --profile kosmo")
+    if not process:
+        raise click.UsageError("--profile kosmo builds a whole shell: give --process NAME")
+    if kind is not None:
+        raise click.UsageError("--profile kosmo fixes the kinds (assetKind Type, submodels Template with values): "
+                               "drop --kind")
+    thumb = None
+    if thumbnail is not None:
+        data = thumbnail.read_bytes()
+        if _image_type(thumbnail) == "image/png" and not is_png(data):
+            raise click.UsageError(f"--thumbnail {thumbnail.name}: not a PNG file")
+        thumb = (data, _image_type(thumbnail))
+    with reported():
+        values = _load_values(values_file) if values_file else None
+        try:
+            built = build_kosmo_shell(process, asset_id=asset_id, values=values, policy=policy_file,
+                                      base_iri=base_iri, thumbnail=thumb,
+                                      attachments_dir=values_file.parent if values_file else None, version=version)
+        except PolicyError as exc:
+            raise click.UsageError(str(exc)) from None
+        write_kosmo_shell(built, output, fmt, spec_version=spec_version, aasx_part=aasx_part,
+                          title=f"{process} (KOSMO type shell)")
+    n = sum(1 for o in built.objects if o.__class__.__name__ == "Submodel")
+    click.echo(f"wrote {output} ({process}, KOSMO type shell, {n} submodels, {fmt}, metamodel V{spec_version})")
+    for u in built.ledger.unfixed:
+        click.echo(f"warning: {u['rule']}: {u['where']}: {u['reason']}", err=True)
 
 
 def _image_type(path: Path) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_COULD_NOT_RUN = 0, 1, 2, 3
-_FORMATS = ("text", "json", "junit", "sarif", "github")
+_FORMATS = ("text", "json", "junit", "sarif", "github", "kosmo", "html")  # kosmo, html: with --profile
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -51,10 +51,14 @@ class _CouldNotRun(click.ClickException):
 @click.option("--max-zip-size", type=click.IntRange(1), help="Largest total uncompressed size of an AASX.")
 @click.option("--max-depth", type=click.IntRange(2), help="Deepest JSON/XML nesting accepted.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary line in text output.")
+@click.option("--profile", metavar="NAME", help="Add a submission profile's rules (kosmo) after the standard layers.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="YAML/JSON file overriding the profile's policy keys (e.g. reading: A, iriConflict: idta-preserve).")
 def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                  ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
                  templates: tuple[str, ...], no_reference_models: bool, jobs: int, max_file_size: int | None,
-                 max_zip_ratio: float | None, max_zip_size: int | None, max_depth: int | None, quiet: bool) -> None:
+                 max_zip_ratio: float | None, max_zip_size: int | None, max_depth: int | None, quiet: bool,
+                 profile: str | None, policy_file: str | None) -> None:
     """Validate AAS files (AASX, JSON, XML): package, schema, deserialize, metamodel and template layers.
 
     PATHS are files, directories (searched recursively for .aasx/.json/.xml) or - for stdin.
@@ -69,8 +73,19 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     from ..validate import output as out
 
     sel, ign = _codes(select), _codes(ignore)
+    policy: dict[str, Any] | None = None
+    profile_codes: list[str] = []
+    if profile is None and (policy_file or fmt in ("kosmo", "html")):
+        raise click.UsageError(f"{'--policy' if policy_file else '--format ' + fmt} needs --profile")
+    if profile is not None:
+        from .. import profiles
+        try:
+            prof, policy = profiles.resolve(profile, policy_file)
+        except profiles.PolicyError as exc:
+            raise click.UsageError(str(exc)) from None
+        profile_codes = list(prof.rules)
     for code in sel + ign:
-        if not rules.matching((code,)):
+        if not rules.matching((code,)) and not any(c.startswith(code) for c in profile_codes):
             raise click.UsageError(f"--select/--ignore: no rule code starts with {code!r} (see aasref rules)")
     for p in paths:
         if p != "-" and not Path(p).exists():
@@ -85,8 +100,10 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
         loaded_templates = tuple(_load_templates(templates))
     except AasRefModelsError as exc:
         raise _CouldNotRun(str(exc).splitlines()[0]) from None
-    kwargs = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
+    kwargs: dict[str, Any] = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
               "reference_models": not no_reference_models, "limits": limits}
+    if profile is not None:
+        kwargs.update(profile=profile, policy=policy)
     files = batch.collect(paths)
     stdin = sys.stdin.buffer.read() if "-" in files else None
     show_progress = not quiet and len(files) > 1 and _stderr_is_terminal()
@@ -105,7 +122,12 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
         raise _CouldNotRun(str(exc).splitlines()[0]) from None
     reports = [r.filtered(sel, ign) for r in reports]
     summary = out.summarize(reports)
-    text = out.render(reports, fmt, summary=summary)
+    if fmt in ("kosmo", "html"):
+        from ..validate import profile_report
+        assert profile is not None and policy is not None
+        text = profile_report.render(reports, fmt, profile, policy)
+    else:
+        text = out.render(reports, fmt, summary=summary)
     if quiet and fmt == "text":
         text = "".join(line + "\n" for line in text.splitlines()[:-1])
     if output:
@@ -139,11 +161,15 @@ def _load_templates(files: tuple[str, ...]) -> list[Any]:
 @click.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--layer", type=click.Choice(["package", "schema", "deserialize", "metamodel", "template"]))
-def rules_cmd(fmt: str, layer: str | None) -> None:
+@click.option("--profile", metavar="NAME", help="List a submission profile's rules (kosmo) instead.")
+def rules_cmd(fmt: str, layer: str | None, profile: str | None) -> None:
     """List the rule catalogue (code, severity, layer, title)."""
     import json
 
     from .. import rules
+    if profile is not None:
+        _profile_rules(profile, fmt)
+        return
     items = [r for r in rules.RULES.values() if layer is None or str(r.layer) == layer]
     if fmt == "json":
         click.echo(json.dumps([{"code": r.code, "severity": str(r.severity), "layer": str(r.layer),
@@ -165,6 +191,8 @@ def explain_cmd(code: str) -> None:
     """Print one rule of the catalogue."""
     from .. import rules
     rule = rules.RULES.get(code) or next((r for c, r in rules.RULES.items() if c.lower() == code.lower()), None)
+    if rule is None and _explain_profile_rule(code):
+        return
     if rule is None:
         raise click.UsageError(f"unknown rule code {code!r} (see aasref rules)")
     click.echo(f"{rule.code}: {rule.title}")
@@ -176,6 +204,57 @@ def explain_cmd(code: str) -> None:
     if rule.explanation:
         click.echo("")
         click.echo(rule.explanation)
+
+
+def _profile_rules(name: str, fmt: str) -> None:
+    import json
+
+    from .. import profiles
+    try:
+        prof = profiles.load_profile(name)
+    except profiles.PolicyError as exc:
+        raise click.UsageError(str(exc)) from None
+    items = list(prof.rules.values())
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "group": r.group, "severity": str(r.severity), "fixable": r.fixable,
+                                "title": dict(r.title), "remedy": dict(r.remedy), "source": dict(r.source),
+                                "policy": list(r.policy)} for r in items], indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo("| code | group | severity | fixable | rule | remedy |\n|---|---|---|---|---|---|")
+        for r in items:
+            click.echo(f"| {r.code} | {r.group} | {r.severity} | {'yes' if r.fixable else 'no'} | {r.title['en']} | "
+                       f"{r.remedy['en']} |")
+    else:
+        for r in items:
+            click.echo(f"{r.code:<16} {r.severity!s:<8} {r.group:<5} {r.title['en']}")
+
+
+def _explain_profile_rule(code: str) -> bool:
+    from .. import profiles
+    for name in profiles.available():
+        prof = profiles.load_profile(name)
+        rule = prof.rules.get(code) or next((r for c, r in prof.rules.items() if c.lower() == code.lower()), None)
+        if rule is None:
+            continue
+        click.echo(f"{rule.code}: {rule.title['en']}")
+        click.echo(f"  {rule.title.get('ko', '')}")
+        click.echo(f"  profile:   {prof.name} {prof.version} ({prof.title['en']})")
+        click.echo(f"  group:     {rule.group} ({prof.groups.get(rule.group, {}).get('en', '')})")
+        click.echo(f"  severity:  {rule.severity} (default)")
+        click.echo(f"  fixable:   {'yes (aasref fix --profile ' + prof.name + ')' if rule.fixable else 'no'}")
+        for who, where in rule.source.items():
+            click.echo(f"  source {who}:  {where}  [{prof.sources.get(who, '')}]")
+        if rule.policy:
+            click.echo("  policy:    " + ", ".join(f"{k} (default {prof.defaults.get(k)})" for k in rule.policy))
+        click.echo(f"  remedy:    {rule.remedy['en']}")
+        click.echo(f"  조치:      {rule.remedy.get('ko', '')}")
+        if rule.explanation:
+            click.echo("")
+            click.echo(rule.explanation.get("en", ""))
+            if rule.explanation.get("ko"):
+                click.echo(rule.explanation["ko"])
+        return True
+    return False
 
 
 COMMANDS: list[click.Command] = [validate_cmd, rules_cmd, explain_cmd]

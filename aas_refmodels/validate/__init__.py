@@ -42,17 +42,28 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     layers: frozenset[Layer] = frozenset(Layer)
     basyx: bool = True                        # strict basyx read in the deserialize layer (3.1)
+    profile: str | None = None                # a submission profile (aas_refmodels/profiles/<name>.yaml)
+    policy: Any = None                        # the profile's policy overrides: a mapping or a policy file path
 
 
 def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | os.PathLike[str] | None = None,
              templates: Sequence[Any] = (), reference_models: bool = True, base_iri: str | None = None,
              limits: Limits | None = None, layers: Iterable[Layer | str] | None = None, basyx: bool = True,
-             name: str | None = None) -> Report:
-    """Validate a file path, ``bytes`` (JSON, XML or AASX) or basyx objects; return a :class:`Report`."""
+             name: str | None = None, profile: str | None = None, policy: Any = None) -> Report:
+    """Validate a file path, ``bytes`` (JSON, XML or AASX) or basyx objects; return a :class:`Report`.
+
+    ``profile="kosmo"`` adds the profile layer (a receiving body's rules, see :mod:`aas_refmodels.profiles`)
+    after the standard layers; ``policy`` overrides its policy keys (a mapping or a YAML/JSON file path).
+    An unknown profile or an invalid policy raises ``profiles.PolicyError`` (a ValueError) before anything runs.
+    """
     if spec_version not in (None, V30, V31):
         raise ValueError(f"spec_version must be 3.0 or 3.1, not {spec_version!r}")
+    if profile is not None:
+        from .. import profiles
+        policy = profiles.resolve(profile, policy)[1]  # fail early on a bad policy; workers get a plain dict
     opts = Options(spec_version, schema_dir, tuple(templates), reference_models, base_iri, limits or Limits(),
-                   frozenset(Layer(x) for x in layers) if layers is not None else frozenset(Layer), basyx)
+                   frozenset(Layer(x) for x in layers) if layers is not None else frozenset(Layer), basyx,
+                   profile, policy)
     if isinstance(source, (str, os.PathLike)) and not (isinstance(source, str) and source == "-"):
         path = Path(source)
         label = name or str(source)
@@ -108,6 +119,7 @@ class _Run:
         self.format: str | None = None
         self.version: str | None = None
         self.version_reason: str | None = None
+        self.package_view: Any = None  # profiles.PackageView of the AASX around the document (package layer)
 
     def problem(self, p: _read.Problem, file: str | None = None) -> None:
         self.findings.append(finding(p.code, ModelPath("Environment"), p.message, self.version,
@@ -168,6 +180,8 @@ def _dispatch(run: _Run, data: bytes) -> None:
 def _skip_rest(run: _Run, reason: str) -> None:
     for layer in (Layer.PACKAGE, Layer.SCHEMA, Layer.DESERIALIZE, Layer.METAMODEL, Layer.TEMPLATE):
         run.skip(layer, reason)
+    if run.opts.profile is not None:
+        run.skip(Layer.PROFILE, reason)
 
 
 def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
@@ -279,9 +293,27 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
                     run.skip(Layer.TEMPLATE, reason)
                 else:
                     run.ran(Layer.TEMPLATE, t0)
+    if opts.profile is not None:
+        _profile_layer(run, doc, version, file)
     if fmt == "xml":
         _pointers_to_lines(run, first_new, tree, file)
     return doc
+
+
+def _profile_layer(run: _Run, doc: Any, version: str, file: str) -> None:
+    """The plug-in point of submission profiles: after the standard layers, the profile's rule functions add
+    findings over the jsonable environment (and the package view of an AASX). See :mod:`aas_refmodels.profiles`."""
+    if not run.wanted(Layer.PROFILE):
+        return
+    if doc is None:
+        run.skip(Layer.PROFILE, "the input could not be read")
+        return
+    from .. import profiles
+    t0 = time.perf_counter()
+    prof, policy = profiles.resolve(str(run.opts.profile), run.opts.policy)
+    ctx = profiles.Context(doc, version, file, policy, prof, run.package_view)
+    run.findings += prof.check(ctx)
+    run.ran(Layer.PROFILE, t0, f"{prof.name} {prof.version}")
 
 
 def _pointers_to_lines(run: _Run, start: int, tree: Any, file: str) -> None:

@@ -181,6 +181,11 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
     run.ran(Layer.PACKAGE, t0)
 
     from . import validate_document
+    if collect_parts is None and run.opts.profile is not None:
+        from ..profiles import PackageView
+        xml_parts = {n: d for n in names if n == "[Content_Types].xml" or n.endswith(".rels")
+                     if (d := read(n)) is not None}
+        run.package_view = PackageView(frozenset(names), xml_parts)
     for spec in sorted(set(spec_parts)):
         data_part = read(spec)
         if data_part is None:
