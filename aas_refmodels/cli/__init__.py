@@ -38,3 +38,10 @@ except ImportError:  # pragma: no cover
     _FIX = []
 for _command in _FIX:
     main.add_command(_command)
+
+try:  # aasref redact (disclosure levels)
+    from .redact_cmds import COMMANDS as _REDACT
+except ImportError:  # pragma: no cover
+    _REDACT = []
+for _command in _REDACT:
+    main.add_command(_command)
