@@ -175,8 +175,10 @@ def load_policy_file(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise PolicyError(f"policy file {p} is not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: "
-                          f"{str(exc).splitlines()[0]}") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else mark.line + 1 if mark is not None else None
+        raise PolicyError(f"policy file {p}{f':{line}' if line else ''} is not valid "
+                          f"{'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {str(exc).splitlines()[0]}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

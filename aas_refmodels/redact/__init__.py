@@ -157,7 +157,8 @@ class _Run:
             el = c.element
             if c.identifier and c.model_type == "Property" and isinstance(el.get("value"), str) and el["value"]:
                 original = el["value"]
-                el["value"] = dsc.pseudonym(self.key, original)
+                el["value"] = (dsc.pseudonym_iri if el.get("valueType") == "xs:anyURI" else dsc.pseudonym)(
+                    self.key, original)
                 self.substitutions[original] = el["value"]
                 self.act(c, "pseudonymized", f"identifier ({c.reason})")
                 continue
@@ -276,16 +277,38 @@ class _Run:
                 self.act(c, "time shifted", "--shift-time (keyed offset)")
 
     def rewrite_ids(self) -> None:
-        """Identifiers embedded in ids (shells, submodels, references, entities) become their pseudonyms."""
+        """Identifiers embedded in ids (shells, submodels, references, entities) become their pseudonyms, and so
+        do identifiers embedded in the string values that are kept (a product URI that ends in the serial
+        number); in values only identifiers of at least 6 characters are replaced (no accidental matches)."""
         subs = sorted(((o, p) for o, p in self.substitutions.items() if len(o) >= 3), key=lambda x: -len(x[0]))
         if not subs:
             return
 
-        def fix(s: str) -> str:
+        def fix(s: str, min_len: int = 3) -> str:
             for o, p in subs:
-                if o in s:
+                if len(o) >= min_len and o in s:
                     s = s.replace(o, p)
             return s
+
+        for c in self.items:
+            el = c.element
+            if id(el) in self.removed or c.identifier:
+                continue
+            if c.model_type == "Property" and el.get("valueType") in ("xs:string", "xs:anyURI") \
+                    and isinstance(el.get("value"), str):
+                new = fix(el["value"], 6)
+                if new != el["value"]:
+                    el["value"] = new
+                    self.act(c, "pseudonymized", "embeds an identifier")
+            elif c.model_type == "MultiLanguageProperty" and isinstance(el.get("value"), list):
+                changed = False
+                for ls in el["value"]:
+                    if isinstance(ls, dict) and isinstance(ls.get("text"), str):
+                        new = fix(ls["text"], 6)
+                        changed |= new != ls["text"]
+                        ls["text"] = new
+                if changed:
+                    self.act(c, "pseudonymized", "embeds an identifier")
 
         def walk(node: Any, key: str | None) -> None:
             if isinstance(node, dict):
