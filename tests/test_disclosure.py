@@ -100,7 +100,7 @@ def test_paths_in_a_disclosure_block_must_exist(tmp_path: Path) -> None:
     assert dict(ok.walk())["ProcessData.CycleTime"].disclosure == "public"
     with pytest.raises(SpecError, match=r"\$\.disclosure\.classes\['ProcessData\.NoSuchThing'\].*no element"):
         load_spec_file(_spec_file(tmp_path, {"note": note, "classes": {"ProcessData.NoSuchThing": "public"}}))
-    with pytest.raises(SpecError, match="disclosure.identifiers.*ProcessData.Nope"):
+    with pytest.raises(SpecError, match=r"disclosure\.identifiers.*ProcessData\.Nope"):
         load_spec_file(_spec_file(tmp_path, {"note": note, "identifiers": ["ProcessData.Nope"]}))
     with pytest.raises(SpecError, match="secret"):
         load_spec_file(_spec_file(tmp_path, {"note": note, "classes": {"ProcessData.CycleTime": "secret"}}))

@@ -385,7 +385,7 @@ def _classify_one(el: dict[str, Any], parent: list[Any], pointer: str, path: str
         cls, reason = policy.by_semantic_id[sem], f"policy bySemanticId {sem}"
     elif inherited is not None and inherited[1].startswith("policy"):
         cls, reason = inherited[0], inherited[1] + " (ancestor)"
-    elif spec is not None and eff_role in policy.by_role and not (spec.children or spec.item):
+    elif spec is not None and eff_role is not None and eff_role in policy.by_role and not (spec.children or spec.item):
         cls, reason = policy.by_role[eff_role], f"policy byRole {eff_role}"
     elif spec is not None:
         cls, reason = spec.disclosure, f"{label} (role {eff_role or 'none'})"

@@ -19,7 +19,7 @@ KEY_ENV = "AASREF_REDACT_KEY"
 MIN_KEY_BYTES = 16
 
 
-class KeyError_(AasRefModelsError):  # noqa: N801 - not the builtin KeyError
+class KeyError_(AasRefModelsError):
     """No usable pseudonymization key."""
 
 
@@ -127,14 +127,13 @@ def redact_bytes(data: bytes, *, level: str, key: bytes, policy: dsc.Policy | No
     out_fmt = fmt or rr.format
     version = spec_version or rr.spec_version or "3.1"
     objects = list(read(json.dumps(doc, ensure_ascii=False).encode("utf-8")).store)
-    from ..io.writer import Thumbnail, aasx_bytes, serialize
+    from ..io.writer import aasx_bytes, serialize
 
     if out_fmt == "aasx":
         body = aasx_bytes(objects, spec_version=version,  # type: ignore[arg-type]
                           attachments=attachments, thumbnail=thumbnail)
     else:
         body = serialize(objects, out_fmt, version)  # type: ignore[arg-type]
-    _ = Thumbnail
     return Redacted(body, out_fmt, level, run.actions)
 
 
@@ -152,7 +151,7 @@ class _Run:
 
     def elements(self) -> None:
         for c in self.items:
-            if id(c.parent) in self._dead_lists or id(c.element) in self.removed:
+            if id(c.element) in self.removed:
                 continue
             el = c.element
             if c.identifier and c.model_type == "Property" and isinstance(el.get("value"), str) and el["value"]:
@@ -177,10 +176,6 @@ class _Run:
             if self._clear(c):
                 self.act(c, "value removed", why + " (mandatory in the template: kept without value)")
         self._prune()
-
-    @property
-    def _dead_lists(self) -> set[int]:
-        return set()
 
     def _coarsen(self, c: dsc.Classified) -> bool:
         el = c.element
@@ -212,7 +207,7 @@ class _Run:
             return False  # a container: its children are decided one by one
         self._files_of(el)
         changed = False
-        for k in dsc.VALUE_KEYS + ("first", "second", "annotations"):
+        for k in (*dsc.VALUE_KEYS, "first", "second", "annotations"):
             if k in el:
                 del el[k]
                 changed = True
