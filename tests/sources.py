@@ -130,7 +130,7 @@ _BUILTIN = {1: "Boolean", 2: "SByte", 3: "Byte", 4: "Int16", 5: "UInt16", 6: "In
             9: "UInt64", 10: "Float", 11: "Double", 12: "String", 13: "DateTime", 14: "Guid", 15: "ByteString",
             17: "NodeId", 20: "QualifiedName", 21: "LocalizedText", 24: "BaseDataType", 26: "Number",
             27: "Integer", 28: "UInteger", 29: "Enumeration", 289: "Counter", 290: "Duration", 294: "UtcTime",
-            12878: "NormalizedString",
+            12878: "NormalizedString", 23751: "UriString",
             887: "EUInformation", 884: "Range", 31918: "CurrencyUnitType", 7594: "EnumValueType"}
 
 

@@ -38,7 +38,8 @@ NUMERIC = {
 }
 # OPC UA DataType -> the AAS valueTypes that hold every value of it
 FITS: dict[str, set[str]] = {**NUMERIC, "Boolean": {"xs:boolean"}, "String": {"xs:string"},
-                             "LocalizedText": {"xs:string"}, "DateTime": {"xs:dateTime"}, "UtcTime": {"xs:dateTime"}}
+                             "LocalizedText": {"xs:string"}, "DateTime": {"xs:dateTime"}, "UtcTime": {"xs:dateTime"},
+                             "UriString": {"xs:anyURI", "xs:string"}}
 
 
 def _opcua_elements(spec: ModelSpec) -> Iterator[tuple[str, ElementSpec, str]]:
