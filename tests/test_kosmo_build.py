@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from aas_refmodels.io.png import default_thumbnail, is_png
 from aas_refmodels.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT.parent / "shared" / "schemas"
+SCHEMAS = Path(os.environ.get("AASREF_SCHEMA_DIR") or ROOT.parent / "shared" / "schemas")
 PROCESSES = ["assembly", "die-casting", "forging", "heat-treatment", "injection-molding", "machining", "painting",
              "press", "surface-treatment", "welding"]
 IRI_BASE = "https://www.smart-factory.kr/ids"

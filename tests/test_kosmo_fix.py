@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from aas_refmodels.cli import main
 from aas_refmodels.profiles import load_profile
 from aas_refmodels.validate import validate
 
-SCHEMAS = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas"
+SCHEMAS = Path(os.environ.get("AASREF_SCHEMA_DIR") or Path(__file__).resolve().parent.parent.parent / "shared" / "schemas")
 PROCESSES = ["assembly", "die-casting", "forging", "heat-treatment", "injection-molding", "machining", "painting",
              "press", "surface-treatment", "welding"]
 

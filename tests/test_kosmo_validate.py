@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import sys
 import zipfile
 from collections.abc import Callable
@@ -100,7 +101,7 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
 
 def test_scaffold_passes_profile_and_standard_layers() -> None:
     report = validate(json.dumps(scaffold()).encode(), profile="kosmo",
-                      schema_dir=Path(__file__).parent.parent.parent / "shared" / "schemas")
+                      schema_dir=os.environ.get("AASREF_SCHEMA_DIR") or Path(__file__).parent.parent.parent / "shared" / "schemas")
     assert report.findings == (), [str(f.path) + " " + f.code for f in report.findings]
     assert report.layer("profile").status == "run"
 
@@ -304,3 +305,63 @@ def test_layers_profiles_build_fix_do_not_import_validate() -> None:
             bad = {n for n in _imports(path, pkg) if n.startswith(banned)}
             assert not bad, (path.name, bad)
     assert (pkg / "profiles" / "kosmo.yaml").is_file()
+
+
+def test_profile_rules_never_raise_on_odd_documents() -> None:
+    import random
+
+    from aas_refmodels import profiles
+    from aas_refmodels.profiles import kosmo
+    prof, pol = profiles.resolve("kosmo", None)
+    rnd = random.Random(7)
+    junk: list[Any] = [None, 1, "x", [], {}, [1], {"keys": 5}, {"keys": [{"value": []}]}, [None], "", True,
+                       {"modelType": "Property"}, [{"language": []}]]
+
+    def mutate(node: Any, depth: int = 0) -> None:
+        if isinstance(node, dict) and node:
+            k = rnd.choice(list(node))
+            if rnd.random() < 0.3 or depth > 6:
+                node[k] = copy.deepcopy(rnd.choice(junk))
+            else:
+                mutate(node[k], depth + 1)
+        elif isinstance(node, list) and node:
+            i = rnd.randrange(len(node))
+            if rnd.random() < 0.3 or depth > 6:
+                node[i] = copy.deepcopy(rnd.choice(junk))
+            else:
+                mutate(node[i], depth + 1)
+
+    for _ in range(400):
+        doc = scaffold()
+        for _ in range(rnd.randint(1, 4)):
+            mutate(doc)
+        kosmo.check(profiles.Context(doc, "3.1", "x", pol, prof, None))   # findings, never an exception
+
+
+def test_reading_a_drops_the_rules_a_does_not_implement() -> None:
+    doc = scaffold()
+    for code in ("KOSMO-SME-3", "KOSMO-CD-4", "PKG-LANG-DUP", "HIER-1"):
+        MUTATIONS[code](doc)
+    v = {f.code for f in _profile_findings(doc)}
+    assert {"KOSMO-SME-3", "KOSMO-CD-4", "PKG-LANG-DUP", "HIER-1"} <= v
+    a = {f.code for f in _profile_findings(doc, policy={"reading": "A"})}
+    assert a == {"KOSMO-AAS-4"}
+    assert {f.code for f in _profile_findings(doc, policy={"disabledRules": ["HIER-1"]})} == v - {"HIER-1"}
+    with pytest.raises(PolicyError):
+        validate(b"{}", profile="kosmo", policy={"disabledRules": ["NOPE-1"]})
+
+
+def test_thumbnail_default_content_type_is_info(tmp_path: Path) -> None:
+    data = _aasx(scaffold(), override=False)
+    import zipfile as zf
+    src = zf.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zf.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b'<Default Extension="json"',
+                                    b'<Default Extension="png" ContentType="image/png"/><Default Extension="json"')
+            out.writestr(info, body)
+    found = _profile_findings(buf.getvalue())
+    assert [(f.code, f.severity) for f in found] == [("PKG-THUMB-PART", Severity.INFO)]

@@ -23,7 +23,7 @@ from basyx.aas import model
 
 from ..fix import Ledger
 from ..spec import load_model
-from .builder import build_instance, default_asset_id
+from .builder import build_instance
 from .shell import build_shell
 
 THUMBNAIL_PATH = "/aasx/thumbnail.png"
@@ -96,7 +96,8 @@ def build_kosmo_shell(process: str, *, asset_id: str | None = None, values: Mapp
     ours_to_kosmo = {e["from"]: e["idShort"] for e in comp}
     kosmo_to_ours = {v: k for k, v in ours_to_kosmo.items()}
     shell_values, hd_values = _split_values(values, kosmo_to_ours)
-    asset = asset_id or default_asset_id(spec)
+    process_name = "".join(p.capitalize() for p in spec.model.split("-"))
+    asset = asset_id or f"{root}/asset/{process_name}/1/0"   # V's convention {iriBase}/asset/{name}/{v}/{r}
     png, ctype = thumbnail if thumbnail else (default_thumbnail(128, spec.model), "image/png")
     ext = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}.get(ctype, ".png")
     thumb_path = THUMBNAIL_PATH[:-4] + ext
@@ -118,7 +119,7 @@ def build_kosmo_shell(process: str, *, asset_id: str | None = None, values: Mapp
     doc["submodels"] = kept
 
     # ids: {root}/aas/{Equipment}/1/0 and {root}/sm/{Equipment}/{Submodel}/{version}/{revision}
-    equipment = equipment_name(asset, "".join(p.capitalize() for p in spec.model.split("-")))
+    equipment = equipment_name(asset, process_name)
     mapping = {aas["id"]: f"{root}/aas/{equipment}/1/0"}
     aas["id"] = mapping[aas["id"]]
     aas["administration"] = {"version": "1", "revision": "0"}

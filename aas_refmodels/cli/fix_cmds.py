@@ -51,6 +51,10 @@ def fix_cmd(source: Path, target: Path, profile: str, policy_file: str | None, l
     except (AasRefModelsError, OSError, ValueError, KeyError) as exc:
         click.echo(f"error: {source}: could not run: {(str(exc).splitlines() or [type(exc).__name__])[0]}", err=True)
         sys.exit(3)
+    except Exception as exc:  # a repair that meets a shape it does not expect: could not run, one line, no output
+        click.echo(f"error: {source}: could not repair: {type(exc).__name__}: "
+                   f"{(str(exc).splitlines() or [''])[0]}", err=True)
+        sys.exit(3)
     suffix = {"aasx": ".aasx", "json": ".json", "xml": ".xml"}[fixed.format]
     if target.suffix.lower() in (".aasx", ".json", ".xml") and target.suffix.lower() != suffix:
         raise click.UsageError(f"the input is {fixed.format}: TARGET must end in {suffix} (convert separately)")

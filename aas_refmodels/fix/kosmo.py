@@ -170,7 +170,7 @@ class Repair:
     def composition(self, templates: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         comp = self.prof.data.get("composition", {})
         sms = [s for s in _list(self.doc.get("submodels")) if isinstance(s, dict)]
-        names = {s.get("idShort") for s in sms}
+        names = {_str(s.get("idShort")) for s in sms}
         for entry in comp.get("submodels", ()):
             target, source = entry["idShort"], entry.get("from")
             if target in names or target not in self.p["requiredSubmodels"]:

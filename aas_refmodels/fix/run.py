@@ -49,6 +49,21 @@ def _doc_from(body: bytes, fmt: str) -> tuple[dict[str, Any], str | None]:
     return _to_jsonable(list(_store_from_xml(body, "3.1"))), "3.1"
 
 
+def _require_environment(doc: Mapping[str, Any]) -> None:
+    """Repairs need a file that reads as an AAS environment (aas-core 3.1 or 3.0); else ``ReadError``."""
+    import importlib
+
+    first: str | None = None
+    for core in ("aas_core3_1", "aas_core3"):
+        jsonization = importlib.import_module(f"{core}.jsonization")
+        try:
+            jsonization.environment_from_jsonable(doc)
+            return
+        except Exception as exc:  # aas-core raises its DeserializationException (and others on odd input)
+            first = first or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    raise ReadError(f"not a valid AAS environment, nothing repaired (aasref validate says why): {first}")
+
+
 def _body_of(doc: Mapping[str, Any], fmt: str, version: str | None) -> bytes:
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
@@ -90,6 +105,7 @@ def fix_bytes(data: bytes, profile: str = "kosmo", policy: Mapping[str, Any] | s
     fmt = detect_format(data)
     if fmt != "aasx":
         doc, version = _doc_from(data, fmt)
+        _require_environment(doc)
         kosmo.repair(doc, prof, pol, ledger, templates=_templates(doc, pol["iriBase"], pol))
         shells = doc.get("assetAdministrationShells") or []
         if shells and not ((shells[0].get("assetInformation") or {}).get("defaultThumbnail") or {}).get("path"):
@@ -106,6 +122,7 @@ def fix_bytes(data: bytes, profile: str = "kosmo", policy: Mapping[str, Any] | s
         raise ReadError("the AASX package has no AAS spec part (aasx-origin / aas-spec relationships)")
     part_fmt = "xml" if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "json"
     doc, version = _doc_from(body, part_fmt)
+    _require_environment(doc)
     names = set(zf.namelist())
     shells = doc.get("assetAdministrationShells") or []
     info = (shells[0].get("assetInformation") or {}) if shells else {}

@@ -93,6 +93,8 @@ class Profile:
             default = self.defaults[key]
             if isinstance(default, list) and not isinstance(value, list) and key != "submodelCountRange":
                 raise PolicyError(f"policy {key}: expected a list, found {value!r}")
+            if key == "disabledRules" and isinstance(value, list) and set(value) - set(self.rules):
+                raise PolicyError(f"policy {key}: unknown rule code(s) {', '.join(sorted(set(value) - set(self.rules)))}")
             if key == "submodelCountRange" and value is not None and not (
                     isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
                 raise PolicyError(f"policy {key}: expected [min, max] or null, found {value!r}")
@@ -136,7 +138,8 @@ class Profile:
     def check(self, context: Context) -> list[Finding]:
         module = importlib.import_module(f"{__name__}.{self.module}")
         fn: Callable[[Context], Iterable[Finding]] = module.check
-        return list(fn(context))
+        off = set(context.policy.get("disabledRules") or ())
+        return [f for f in fn(context) if f.code not in off]
 
 
 def available() -> list[str]:

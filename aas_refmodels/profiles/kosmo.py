@@ -198,7 +198,7 @@ class _Checker:
                                                                     for t in self.c["organisationalAssetTypes"]}:
             return
         sms = [s for s in _list(self.doc.get("submodels")) if isinstance(s, dict)]
-        names = {s.get("idShort") for s in sms}
+        names = {_str(s.get("idShort")) for s in sms}
         key = (_str(first.get("idShort")) or _str(first.get("id"))) if first else "AAS 없음"
         kw: dict[str, Any] = {"element_type": "AssetAdministrationShell", "key": key,
                               "kosmo": "/assetAdministrationShells/0" if first else "/"}
@@ -276,7 +276,8 @@ class _Checker:
                                           f"{self.p['iriBase']}/", **kw)
 
     def elements(self) -> None:
-        cds = {c.get("id"): c for c in _list(self.doc.get("conceptDescriptions")) if isinstance(c, dict)}
+        cds = {c["id"]: c for c in _list(self.doc.get("conceptDescriptions")) if isinstance(c, dict)
+               and isinstance(c.get("id"), str)}
         excluded = set(self.c["excludedTypes"])
         sem_types = set(self.c["semanticRequiredTypes"])
         exempt = set(self.p["valueCheckExemptSubmodels"])
@@ -326,7 +327,7 @@ class _Checker:
                         self.add("KOSMO-SME-3", path, (*n.parts, "semanticId"),
                                  f"no ConceptDescription with id {v!r} in the file", **kw)
             # SME-4
-            if mt == "Property" and n.submodel.get("idShort") not in exempt:
+            if mt == "Property" and _str(n.submodel.get("idShort")) not in exempt:
                 value = el.get("value")
                 if not isinstance(value, str) or not value.strip():
                     self.add("KOSMO-SME-4", path, n.parts, "the Property has no value (example data required)", **kw)
@@ -535,7 +536,7 @@ class _Checker:
         ptr = ("assetAdministrationShells", 0, "assetInformation", "defaultThumbnail", "path")
         ext = posixpath.splitext(part)[1].lstrip(".").lower()
         if part not in overrides:
-            if ext in defaults and not missing:
+            if ext in defaults:
                 self.add("PKG-THUMB-PART", path, ptr, f"thumbnail {tpath!r} has a content-type Default for .{ext} "
                                                       "but no Override (never seen rejected)",
                          severity=Severity.INFO, **kw)

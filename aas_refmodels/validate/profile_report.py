@@ -21,10 +21,17 @@ def render(reports: Sequence[Report], fmt: str, profile: str, policy: Mapping[st
     raise ValueError(f"unknown profile report format {fmt!r}")
 
 
+def _element_segments(f: Finding) -> list[str]:
+    return [s for s in f.path.segments if s.startswith((".", "["))]
+
+
 def _key(f: Finding) -> str:
     key = str(f.details.get("key") or "")
     if key:
         return key
+    names = [s[1:] for s in _element_segments(f) if s.startswith(".")]
+    if names:
+        return names[-1]
     root = f.path.root
     return root[root.find("[id=") + 4:-1] if "[id=" in root else root
 
@@ -33,6 +40,8 @@ def _element_type(f: Finding) -> str:
     et = f.details.get("elementType")
     if et:
         return str(et)
+    if _element_segments(f):
+        return "SubmodelElement"
     return f.path.root.split("[", 1)[0] or "Environment"
 
 
