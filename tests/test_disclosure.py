@@ -501,3 +501,18 @@ def test_redact_cli_usage_errors_leave_nothing_behind(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".o.json*"))
     r = CliRunner().invoke(main, ["validate", str(src), "--disclosure", "public", "--profile", "kosmo"])
     assert r.exit_code == 2
+
+
+def test_policy_by_role_and_by_path_override_the_model() -> None:
+    spec = load_model("machining")
+    doc = env_json_of(build_instance(spec).objects())
+    base = dsc.classify(doc, dsc.Policy())
+    by = {c.template_path: c for c in base}
+    assert by["ProcessData.SpindleSpeed"].cls == "partner" and by["ProcessData.SpindleSpeed"].reason.startswith(
+        "model machining")
+    policy = dsc.Policy.from_mapping({"classes": {"byRole": {"actual": "public"},
+                                                  "byPath": {"ProcessData.FeedRate": "confidential"}}})
+    over = {c.template_path: c for c in dsc.classify(doc, policy)}
+    assert over["ProcessData.SpindleSpeed"].cls == "public" and "byRole actual" in over["ProcessData.SpindleSpeed"].reason
+    assert over["ProcessData.FeedRate"].cls == "confidential" and "byPath" in over["ProcessData.FeedRate"].reason
+    assert over["ProcessData.CycleTime"].cls == "partner"  # role record: untouched

@@ -201,10 +201,9 @@ class _Run:
     def _clear(self, c: dsc.Classified) -> bool:
         el = c.element
         if dsc._children(el) is not None:
-            if c.model_type == "Entity":
-                changed = bool(el.pop("globalAssetId", None)) | bool(el.pop("specificAssetIds", None))
-                return changed
-            return False  # a container: its children are decided one by one
+            # a container: its children are decided one by one (an Entity's asset ids are pseudonymized, not
+            # removed: a self-managed entity must keep one, AASd-014)
+            return False
         self._files_of(el)
         changed = False
         for k in (*dsc.VALUE_KEYS, "first", "second", "annotations"):
