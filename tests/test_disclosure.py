@@ -516,3 +516,39 @@ def test_policy_by_role_and_by_path_override_the_model() -> None:
     assert over["ProcessData.SpindleSpeed"].cls == "public" and "byRole actual" in over["ProcessData.SpindleSpeed"].reason
     assert over["ProcessData.FeedRate"].cls == "confidential" and "byPath" in over["ProcessData.FeedRate"].reason
     assert over["ProcessData.CycleTime"].cls == "partner"  # role record: untouched
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _gate_then_redact(tmp: Path, build_args: list[str], schema_dir: Any) -> None:
+    src = tmp / "in.aasx"
+    r = CliRunner().invoke(main, ["build", *build_args, "-o", str(src)])
+    assert r.exit_code == 0, r.output
+    for level in ("public", "partner"):
+        gate = CliRunner().invoke(main, ["validate", str(src), "--disclosure", level, "--select", "DSC", "-q"])
+        assert gate.exit_code == 1 and "DSC001" in gate.output and "DSC002" in gate.output, gate.output
+        out = tmp / f"out-{level}.aasx"
+        r = CliRunner().invoke(main, ["redact", str(src), str(out), "--level", level, "-q"],
+                               env={"AASREF_REDACT_KEY": KEY.decode()})
+        assert r.exit_code == 0, r.output
+        ok = CliRunner().invoke(main, ["validate", str(out), "--disclosure", level, "--schema-dir", str(schema_dir),
+                                       "--ignore", "DSC004"])
+        assert ok.exit_code == 0, ok.output
+
+
+def test_the_gate_flags_the_machining_example_shell_and_accepts_it_redacted(tmp_path: Path, schema_dir: Any) -> None:
+    ex = EXAMPLES / "machining"
+    _gate_then_redact(tmp_path, ["--process", "machining", "--asset-id",
+                                 "https://hanbit-machinery.example/asset/HB-VMC850-2611-0042", "--values",
+                                 str(ex / "shell-values.json"), "--thumbnail", str(ex / "thumbnail.png")], schema_dir)
+    names = zipfile.ZipFile(tmp_path / "out-public.aasx").namelist()
+    assert any("thumbnail" in n for n in names)  # public thumbnail and logo stay
+    assert b"HB-VMC850-2611-0042" not in _bytes_of((tmp_path / "out-public.aasx").read_bytes())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("values", sorted(EXAMPLES.glob("*/values*.json")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_gate_flags_every_example_and_accepts_it_redacted(values: Path, tmp_path: Path, schema_dir: Any) -> None:
+    _gate_then_redact(tmp_path, [values.parent.name, "--kind", "instance", "--values", str(values),
+                                 "--asset-id", "https://factory.example.kr/asset/X-0042"], schema_dir)
