@@ -552,3 +552,21 @@ def test_the_gate_flags_the_machining_example_shell_and_accepts_it_redacted(tmp_
 def test_the_gate_flags_every_example_and_accepts_it_redacted(values: Path, tmp_path: Path, schema_dir: Any) -> None:
     _gate_then_redact(tmp_path, [values.parent.name, "--kind", "instance", "--values", str(values),
                                  "--asset-id", "https://factory.example.kr/asset/X-0042"], schema_dir)
+
+
+def test_layers_redact_and_disclosure_import_neither_validate_nor_build() -> None:
+    import ast
+
+    import aas_refmodels
+    pkg = Path(aas_refmodels.__file__).resolve().parent
+    for sub, allowed in (("redact", {"disclosure", "io", "spec", "errors"}), ("disclosure", {"spec", "resources"})):
+        for path in sorted((pkg / sub).glob("*.py")):
+            used = set()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                    used.add((node.module or node.names[0].name).split(".")[0])
+                elif isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None:
+                    used |= {a.name for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aas_refmodels"):
+                    used.add((node.module or "").split(".")[1])
+            assert used <= allowed, (sub, path.name, used - allowed)
