@@ -64,7 +64,9 @@ def redact_cmd(source: Path, target: Path, level: str, policy_file: Path | None,
         json_path = report_path or target.with_name(target.name + ".redaction.json")
         with atomic_path(json_path) as tmp:
             tmp.write_text(result.report_json(), encoding="utf-8")
-        with atomic_path(json_path.with_suffix(".txt")) as tmp:
+        text_path = json_path.with_suffix(".txt") if json_path.suffix == ".json" else \
+            json_path.with_name(json_path.name + ".txt")
+        with atomic_path(text_path) as tmp:
             tmp.write_text(result.report_text(), encoding="utf-8")
     except AasRefModelsError as exc:
         fail(f"{source}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", EXIT_CANNOT_RUN)
@@ -72,7 +74,7 @@ def redact_cmd(source: Path, target: Path, level: str, policy_file: Path | None,
         fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_CANNOT_RUN)
     text = result.report_text()
     click.echo(text.splitlines()[0] if quiet else text.rstrip("\n"))
-    click.echo(f"wrote {target} and the report {json_path} (+ .txt)")
+    click.echo(f"wrote {target} and the report {json_path} ({text_path.name})")
 
 
 COMMANDS = [redact_cmd]
