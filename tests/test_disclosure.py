@@ -245,7 +245,7 @@ def _check_public_and_partner(name: str, data: Any, fmt: str, tmp: Path, schema_
 
 
 @pytest.mark.parametrize("name", PROCESSES)
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), phases=_NO_SHRINK)
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), phases=_NO_SHRINK)
 @given(data=st.data())
 def test_redacted_outputs_leak_nothing_and_validate(name: str, data: Any, tmp_path_factory: Any,
                                                      schema_dir: Any) -> None:
