@@ -1,14 +1,13 @@
-"""Disclosure classes of AAS elements: plant policies, classification of an environment, keyed pseudonyms.
+"""Decide the disclosure class of every element of an AAS file: plant policies, model classes, keyed pseudonyms."""
 
-Shared by :mod:`aas_refmodels.redact` (which removes, coarsens and pseudonymizes) and the ``disclosure``
-submission profile of validate (which checks that a file is fit for a level). Imports ``spec`` only.
-
-Classes, least to most restrictive: ``public`` (may be published), ``partner`` (shared under contract),
-``confidential`` (never leaves the plant). An element's class comes from, in this order: the plant policy by
-path, by semanticId, by role; the reference model (role default plus the model's overrides); the class of the
-nearest classified ancestor; the policy's ``defaultClass`` (``confidential`` unless the policy says otherwise:
-what nobody classified does not leave the plant).
-"""
+# Shared by aas_refmodels.redact (which removes, coarsens and pseudonymizes) and the "disclosure" submission
+# profile of validate (which checks that a file is fit for a level). Imports spec only.
+#
+# Classes, least to most restrictive: public (may be published), partner (shared under contract), confidential
+# (never leaves the plant). An element's class comes from, in this order: the plant policy by path, by
+# semanticId, a policy class of an ancestor, the policy by role; the reference model (role default plus the
+# model's overrides); the policy's defaultClass (confidential unless the policy says otherwise: what nobody
+# classified does not leave the plant).
 
 from __future__ import annotations
 
