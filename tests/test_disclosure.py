@@ -570,3 +570,20 @@ def test_layers_redact_and_disclosure_import_neither_validate_nor_build() -> Non
                 elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aas_refmodels"):
                     used.add((node.module or "").split(".")[1])
             assert used <= allowed, (sub, path.name, used - allowed)
+
+
+def test_a_number_coarsened_out_of_the_templates_range_is_removed_instead() -> None:
+    import dataclasses
+
+    from aas_refmodels.redact import _Run
+    e = dict(load_model("machining").walk())["ProcessData.CoolantConcentration"]
+    spec = dataclasses.replace(e, allowed_range=(1.5, 100.0))
+    el = {"modelType": "Property", "idShort": "CoolantConcentration", "valueType": "xs:double", "value": "7.25"}
+    run = _Run({"submodels": []}, "public", KEY, dsc.Policy(), None)
+
+    def classified(rule: dsc.Coarsen) -> dsc.Classified:
+        return dsc.Classified(el, [el], "/x", "Submodel[id=x].CoolantConcentration",
+                              "ProcessData.CoolantConcentration", "confidential", "test", False, False, spec, rule)
+    assert run._coarsen(classified(dsc.Coarsen(bucket=5))) and el["value"] == "5.0"  # inside [1.5, 100]
+    el["value"] = "7.25"
+    assert not run._coarsen(classified(dsc.Coarsen(bucket=10))) and el["value"] == "7.25"  # 0 < 1.5: not coarsened

@@ -181,16 +181,17 @@ class _Run:
         el = c.element
         vt = str(el.get("valueType", ""))
         assert c.coarsen is not None
-        done = False
+        lo, hi = c.spec.allowed_range if c.spec is not None and c.spec.allowed_range else (None, None)
+        new_values: dict[str, str] = {}
         for k in ("value", "min", "max"):
             v = el.get(k)
             if isinstance(v, str):
                 new = dsc.coarsen(v, vt, c.coarsen)
-                if new is None:
-                    return False
-                el[k] = new
-                done = True
-        return done
+                if new is None or (lo is not None and float(new) < lo) or (hi is not None and float(new) > hi):
+                    return False  # not a number, or coarsened out of the template's range: removed instead
+                new_values[k] = new
+        el.update(new_values)
+        return bool(new_values)
 
     def _drop(self, c: dsc.Classified) -> None:
         self.removed.add(id(c.element))
