@@ -17,7 +17,7 @@ from ..errors import ValuesError
 from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
 from . import values as V
 from .concepts import build_concept_descriptions
-from .qualifiers import add_disclosure_qualifiers, template_qualifiers
+from .qualifiers import add_disclosure_qualifiers, disclosure_concept_descriptions, template_qualifiers
 from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
@@ -62,7 +62,8 @@ def build_template(spec: ModelSpec) -> BuiltModel:
                  for sm in spec.submodels]
     for sm, sm_spec in zip(submodels, spec.submodels, strict=True):  # disclosure classes (own qualifiers)
         add_disclosure_qualifiers(sm.submodel_element, sm_spec.elements, spec.base_iri)
-    return BuiltModel(spec, "template", submodels, build_concept_descriptions(spec))
+    return BuiltModel(spec, "template", submodels,
+                      build_concept_descriptions(spec) + disclosure_concept_descriptions(spec.base_iri))
 
 
 def build_instance(

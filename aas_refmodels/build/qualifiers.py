@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from basyx.aas import model
 
@@ -87,3 +88,20 @@ def _add(el: model.SubmodelElement, spec: ElementSpec, base: str) -> None:
         add_disclosure_qualifiers(el.value, spec.children, base)
     elif isinstance(el, model.Entity):
         add_disclosure_qualifiers(el.statement, spec.children, base)
+
+
+def disclosure_concept_descriptions(base_iri: str) -> list[Any]:
+    """ConceptDescriptions of the two qualifier concepts (every concept of our namespace has one)."""
+    from .concepts import Concept, concept_description
+
+    t = model.DataTypeIEC61360
+    return [concept_description(Concept(
+        f"{base_iri}qualifier/Disclosure/1/0", "Disclosure", {"en": "disclosure class", "ko": "공개 등급"},
+        {"en": "Who may receive the element's value: public (may be published), partner (shared under contract), "
+               "confidential (never leaves the plant)",
+         "ko": "요소 값을 받을 수 있는 범위: public(공개 가능), partner(계약에 따라 공유), confidential(공장 밖으로 나가지 않음)"},
+        None, t.STRING, ())), concept_description(Concept(
+        f"{base_iri}qualifier/Identifier/1/0", "Identifier", {"en": "identifier", "ko": "식별자"},
+        {"en": "The element identifies a customer, order, lot, part, machine or person: pseudonymized when disclosed",
+         "ko": "요소가 고객, 주문, 로트, 부품, 장비 또는 사람을 식별함: 공개 시 가명 처리"},
+        None, t.BOOLEAN, ()))]
