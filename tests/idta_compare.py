@@ -45,7 +45,8 @@ def _ref(ref: Mapping[str, Any] | None) -> Any:
 def _attributes(el: Mapping[str, Any], is_item: bool) -> dict[str, Any]:
     quals = el.get("qualifiers") or []
     card = [q for q in quals if str(q.get("type", "")).strip().lower() in CARDINALITY_TYPES]
-    other = {str(q.get("type")): q.get("value") for q in quals if q not in card}
+    other = {str(q.get("type")): q.get("value") for q in quals if q not in card
+             and not str(q.get("type", "")).startswith("aasref/")}  # our own (disclosure), not IDTA's
     card_value = str(card[0].get("value", "")).strip() if card else None
     attrs: dict[str, Any] = {
         "modelType": el.get("modelType"),

@@ -203,6 +203,7 @@ def test_concept_descriptions_for_every_own_concept() -> None:
     cds = {cd.id: cd for cd in built.concept_descriptions}
     elements = [e for _, e in spec.walk()] + [e for t in spec.technical_properties for _, e in t.walk()]
     own = {e.semantic_id for e in elements if e.semantic_id.startswith(spec.base_iri)}
+    own |= {f"{spec.base_iri}qualifier/{q}/1/0" for q in ("Disclosure", "Identifier")}  # disclosure qualifiers
     assert own == set(cds)
     cd = cds[next(e.semantic_id for _, e in spec.walk() if e.id_short == "InjectionTime")]
     content = cd.embedded_data_specifications[0].data_specification_content

@@ -19,7 +19,7 @@ from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
 from ..spec.loader import content_type_problem, path_problem
 from . import values as V
 from .concepts import build_concept_descriptions
-from .qualifiers import template_qualifiers
+from .qualifiers import add_disclosure_qualifiers, disclosure_concept_descriptions, template_qualifiers
 from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
@@ -71,7 +71,10 @@ def build_template(spec: ModelSpec) -> BuiltModel:
     """Submodel templates (kind=Template) with SMT qualifiers, plus our ConceptDescriptions."""
     submodels = [_submodel(sm, sm.id, model.ModellingKind.TEMPLATE, [_template_element(e) for e in sm.elements])
                  for sm in spec.submodels]
-    return BuiltModel(spec, "template", submodels, build_concept_descriptions(spec))
+    for sm, sm_spec in zip(submodels, spec.submodels, strict=True):  # disclosure classes (own qualifiers)
+        add_disclosure_qualifiers(sm.submodel_element, sm_spec.elements, spec.base_iri)
+    return BuiltModel(spec, "template", submodels,
+                      build_concept_descriptions(spec) + disclosure_concept_descriptions(spec.base_iri))
 
 
 def build_instance(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from basyx.aas import model
 
 from ..spec import ElementSpec
@@ -52,3 +55,53 @@ def example_text(spec: ElementSpec) -> str:
         lo, hi = (ex.get("min"), ex.get("max")) if isinstance(ex, dict) else ex
         return f"[{'' if lo is None else xstypes.lexical(lo, spec.value_type)},{'' if hi is None else xstypes.lexical(hi, spec.value_type)}]"
     return str(ex)
+
+
+DISCLOSURE_TYPE = "aasref/Disclosure"
+IDENTIFIER_TYPE = "aasref/Identifier"
+
+
+def add_disclosure_qualifiers(elements: Iterable[model.SubmodelElement], specs: Iterable[ElementSpec],
+                              base_iri: str) -> None:
+    """Our own template qualifiers (kind TemplateQualifier, semanticIds in our namespace): ``aasref/Disclosure``
+    = public | partner | confidential on every element, ``aasref/Identifier`` = true on identifying ones."""
+    by_id = {e.id_short: e for e in elements}
+    for spec in specs:
+        el = by_id.get(spec.id_short)
+        if el is None:
+            continue
+        _add(el, spec, base_iri)
+
+
+def _add(el: model.SubmodelElement, spec: ElementSpec, base: str) -> None:
+    el.qualifier.add(model.Qualifier(
+        DISCLOSURE_TYPE, model.datatypes.String, value=spec.disclosure, kind=model.QualifierKind.TEMPLATE_QUALIFIER,
+        semantic_id=global_ref(f"{base}qualifier/Disclosure/1/0")))
+    if spec.identifier:
+        el.qualifier.add(model.Qualifier(
+            IDENTIFIER_TYPE, model.datatypes.Boolean, value=True, kind=model.QualifierKind.TEMPLATE_QUALIFIER,
+            semantic_id=global_ref(f"{base}qualifier/Identifier/1/0")))
+    if isinstance(el, model.SubmodelElementList) and spec.item is not None:
+        for item in el.value:
+            _add(item, spec.item, base)
+    elif isinstance(el, model.SubmodelElementCollection):
+        add_disclosure_qualifiers(el.value, spec.children, base)
+    elif isinstance(el, model.Entity):
+        add_disclosure_qualifiers(el.statement, spec.children, base)
+
+
+def disclosure_concept_descriptions(base_iri: str) -> list[Any]:
+    """ConceptDescriptions of the two qualifier concepts (every concept of our namespace has one)."""
+    from .concepts import Concept, concept_description
+
+    t = model.DataTypeIEC61360
+    return [concept_description(Concept(
+        f"{base_iri}qualifier/Disclosure/1/0", "Disclosure", {"en": "disclosure class", "ko": "공개 등급"},
+        {"en": "Who may receive the element's value: public (may be published), partner (shared under contract), "
+               "confidential (never leaves the plant)",
+         "ko": "요소 값을 받을 수 있는 범위: public(공개 가능), partner(계약에 따라 공유), confidential(공장 밖으로 나가지 않음)"},
+        None, t.STRING, ())), concept_description(Concept(
+        f"{base_iri}qualifier/Identifier/1/0", "Identifier", {"en": "identifier", "ko": "식별자"},
+        {"en": "The element identifies a customer, order, lot, part, machine or person: pseudonymized when disclosed",
+         "ko": "요소가 고객, 주문, 로트, 부품, 장비 또는 사람을 식별함: 공개 시 가명 처리"},
+        None, t.BOOLEAN, ()))]

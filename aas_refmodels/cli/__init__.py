@@ -64,3 +64,10 @@ from .fix_cmds import COMMANDS as _FIX  # noqa: E402  (aasref fix: submission pr
 
 for _command in _FIX:
     main.add_command(_command)
+
+try:  # aasref redact (disclosure levels)
+    from .redact_cmds import COMMANDS as _REDACT
+except ImportError:  # pragma: no cover
+    _REDACT = []
+for _command in _REDACT:
+    main.add_command(_command)

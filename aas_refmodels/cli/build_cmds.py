@@ -76,8 +76,11 @@ def list_models(as_json: bool, markdown: bool) -> None:
                                                       "mapping files use) with type, unit, cardinality, names.")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
               help="Format of --paths.")
+@click.option("--disclosure", is_flag=True, help="Show each element's disclosure class (public, partner, "
+              "confidential; 'id' marks identifiers) and the model's disclosure note.")
 @_base_iri_option
-def show(model: str, version: str | None, lang: str, ids: bool, paths_: bool, fmt: str, base_iri: str | None) -> None:
+def show(model: str, version: str | None, lang: str, ids: bool, paths_: bool, fmt: str, base_iri: str | None,
+         disclosure: bool = False) -> None:
     """Show the element tree of a reference model: types, units, cardinality, names."""
     from ..spec import load_model
 
@@ -90,17 +93,19 @@ def show(model: str, version: str | None, lang: str, ids: bool, paths_: bool, fm
         return
     click.echo(f"{spec.model} {spec.version} — {spec.name[lang]}")
     click.echo(f"  {spec.definition[lang]}")
+    if disclosure and spec.disclosure_note:
+        click.echo(f"  {'disclosure' if lang == 'en' else '공개 등급'}: {spec.disclosure_note.get(lang, '')}")
     for sm in spec.submodels:
         click.echo(f"\n{sm.id_short}  Submodel  — {sm.name[lang]}")
         if ids:
             click.echo(f"  semanticId {sm.semantic_id}")
-        _tree(sm.elements, "", lang, ids)
+        _tree(sm.elements, "", lang, ids, disclosure)
     if spec.technical_properties:
         click.echo(f"\n(TechnicalData) technical properties — {'type-level' if lang == 'en' else '형식 수준 사양'}")
-        _tree(spec.technical_properties, "", lang, ids)
+        _tree(spec.technical_properties, "", lang, ids, disclosure)
 
 
-def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
+def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = False) -> None:
     for i, e in enumerate(elements):
         last = i == len(elements) - 1
         branch, pad = ("└── ", "    ") if last else ("├── ", "│   ")
@@ -109,7 +114,8 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
         unit = f" [{e.unit}]" if e.unit else ""
         role = f" ({e.role})" if e.role else ""
         label = e.id_short or "(item)"
-        click.echo(f"{indent}{branch}{label}  {kind}{vt}{unit}  {_CARD[e.cardinality.value]}{role}  {e.name[lang]}")
+        cls = f"  <{e.disclosure}{', id' if e.identifier else ''}>" if disclosure else ""
+        click.echo(f"{indent}{branch}{label}  {kind}{vt}{unit}  {_CARD[e.cardinality.value]}{role}{cls}  {e.name[lang]}")
         if ids:
             click.echo(f"{indent}{pad}    semanticId {e.semantic_id}")
             for s in e.supplemental_semantic_ids:
@@ -117,7 +123,7 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool) -> None:
         if e.allowed_values:
             click.echo(f"{indent}{pad}    allowed: {', '.join(e.allowed_values)}")
         children = list(e.children) + ([e.item] if e.item is not None else [])
-        _tree(children, indent + pad, lang, ids)
+        _tree(children, indent + pad, lang, ids, disclosure)
 
 
 @click.command()

@@ -63,11 +63,14 @@ class _CouldNotRun(click.ClickException):
 @click.option("--profile", metavar="NAME", help="Add a submission profile's rules (kosmo) after the standard layers.")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="YAML/JSON file overriding the profile's policy keys (e.g. reading: A, iriConflict: idta-preserve).")
+@click.option("--disclosure", type=click.Choice(["public", "partner"]), help="Disclosure gate: add the "
+              "'disclosure' profile (DSC rules) for this level; --policy then names a plant disclosure policy.")
 def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                  ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
                  require_schemas: bool, templates: tuple[str, ...], no_reference_models: bool, jobs: int,
                  max_file_size: int | None, max_zip_ratio: float | None, max_zip_size: int | None,
-                 max_depth: int | None, quiet: bool, profile: str | None, policy_file: str | None) -> None:
+                 max_depth: int | None, quiet: bool, profile: str | None, policy_file: str | None,
+                 disclosure: str | None = None) -> None:
     """Validate AAS files (AASX, JSON, XML): package, schema, deserialize, metamodel and template layers.
 
     PATHS are files, directories (searched recursively for .aasx/.json/.xml) or - for stdin.
@@ -84,12 +87,16 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     sel, ign = _codes(select), _codes(ignore)
     policy: dict[str, Any] | None = None
     profile_codes: list[str] = []
+    if disclosure is not None:
+        if profile not in (None, "disclosure"):
+            raise click.UsageError("--disclosure runs the disclosure profile: it cannot be combined with --profile")
+        profile = "disclosure"
     if profile is None and (policy_file or fmt in ("kosmo", "html")):
         raise click.UsageError(f"{'--policy' if policy_file else '--format ' + fmt} needs --profile")
     if profile is not None:
         from .. import profiles
         try:
-            prof, policy = profiles.resolve(profile, policy_file)
+            prof, policy = profiles.resolve(profile, policy_file, {"level": disclosure} if disclosure else None)
         except profiles.PolicyError as exc:
             raise click.UsageError(str(exc)) from None
         profile_codes = list(prof.rules)

@@ -127,6 +127,14 @@ class Profile:
                        StandardRef(f"{self.name} profile {self.version}", src), Layer.PROFILE,
                        SourceLocation(file, pointer), out)
 
+    def check_policy(self, data: Mapping[str, Any], label: str, text: str | None = None) -> None:
+        """The profile module's own policy check (``check_policy(data, label, text)``, optional): e.g. a JSON
+        Schema with located errors. Raises ``PolicyError``."""
+        module = importlib.import_module(f"{__name__}.{self.module}")
+        fn: Callable[[Mapping[str, Any], str, str | None], None] | None = getattr(module, "check_policy", None)
+        if fn is not None:
+            fn(data, label, text)
+
     def check(self, context: Context) -> list[Finding]:
         module = importlib.import_module(f"{__name__}.{self.module}")
         fn: Callable[[Context], Iterable[Finding]] = module.check
@@ -170,8 +178,10 @@ def load_policy_file(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise PolicyError(f"policy file {p} is not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: "
-                          f"{str(exc).splitlines()[0]}") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else mark.line + 1 if mark is not None else None
+        raise PolicyError(f"policy file {p}{f':{line}' if line else ''} is not valid "
+                          f"{'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {str(exc).splitlines()[0]}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -179,8 +189,19 @@ def load_policy_file(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def resolve(profile: str, policy: Mapping[str, Any] | str | Path | None) -> tuple[Profile, dict[str, Any]]:
-    """The profile and its effective policy (``policy`` is a mapping or a policy file path)."""
+def resolve(profile: str, policy: Mapping[str, Any] | str | Path | None,
+            overrides: Mapping[str, Any] | None = None) -> tuple[Profile, dict[str, Any]]:
+    """The profile and its effective policy (``policy`` is a mapping or a policy file path; ``overrides``, e.g.
+    the command line's, win over it)."""
     prof = load_profile(profile)
-    overrides = load_policy_file(policy) if isinstance(policy, (str, Path)) else dict(policy or {})
-    return prof, prof.policy(overrides)
+    if isinstance(policy, (str, Path)):
+        data, label = load_policy_file(policy), str(policy)
+        try:
+            text: str | None = Path(policy).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None
+    else:
+        data, label, text = dict(policy or {}), "<policy>", None
+    data.update(overrides or {})
+    prof.check_policy(data, label, text)
+    return prof, prof.policy(data)

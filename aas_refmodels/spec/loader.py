@@ -15,7 +15,16 @@ from typing import Any
 from .. import namespace, xstypes
 from ..errors import ModelNotFoundError, SpecError
 from ..resources import models_dir, schemas_dir
-from .model import Administration, Cardinality, ElementSpec, ModelSpec, SubmodelSpec, valid_id_short
+from .model import (
+    DISCLOSURE_LEVELS,
+    ROLE_CLASSES,
+    Administration,
+    Cardinality,
+    ElementSpec,
+    ModelSpec,
+    SubmodelSpec,
+    valid_id_short,
+)
 
 SPEC_SCHEMA = "refmodel-spec.schema.json"
 FRAGMENTS = "_fragments"
@@ -146,22 +155,32 @@ def load_spec_file(source: Traversable, *, base_iri: str | None = None, label: s
 
 
 class _Parser:
-    def __init__(self, label: str, base: str, mandatory: set[str] | None = None, trusted: bool = False) -> None:
+    def __init__(self, label: str, base: str, mandatory: set[str] | None = None, trusted: bool = False,
+                 classes: Mapping[str, str] | None = None, identifiers: set[str] | None = None) -> None:
         self.label, self.base, self.trusted = label, base, trusted
         self.mandatory = mandatory or set()  # fragment paths an including model makes mandatory
+        # disclosure overrides by path (relative to this file's root: Submodel.X in a model, X in a fragment)
+        self.classes: dict[str, str] = dict(classes or {})
+        self.identifiers: set[str] = set(identifiers or ())
+        self.used: set[str] = set()  # paths of the overrides that matched an element
 
     def fail(self, path: str, message: str) -> SpecError:
         return SpecError(self.label, path, message)
 
     def model(self, doc: Mapping[str, Any]) -> ModelSpec:
+        block = doc.get("disclosure", {})
+        self.classes, self.identifiers = dict(block.get("classes", {})), set(block.get("identifiers", ()))
         submodels = tuple(self.submodel(sm, f"$.submodels[{i}]") for i, sm in enumerate(doc["submodels"]))
         self._unique([sm.id_short for sm in submodels], "$.submodels", "submodel idShort")
-        tech = self.elements(doc.get("technicalProperties", []), "$.technicalProperties")
+        tech = self.elements(doc.get("technicalProperties", []), "$.technicalProperties", prefix="technicalProperties",
+                             role="type")
+        self.check_disclosure_paths()
         spec = ModelSpec(
             model=doc["model"], version=doc["version"], name=dict(doc["name"]),
             definition=dict(doc["definition"]), sources=tuple(doc["sources"]), submodels=submodels,
             technical_properties=tech, base_iri=self.base, file=self.label,
             reproduces=doc.get("reproduces"), deviations=tuple(dict(d) for d in doc.get("deviations", [])),
+            disclosure_note=dict(block.get("note", {})),
         )
         self._check_concepts(spec)
         return spec
@@ -174,25 +193,34 @@ class _Parser:
             administration=Administration(adm["version"], adm["revision"],
                                           self.iri(adm["templateId"]) if "templateId" in adm else None),
             name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"], role=d.get("role"),
-            elements=self.elements(d["elements"], f"{path}.elements"),
+            elements=self.elements(d["elements"], f"{path}.elements", prefix=d["idShort"], role=d.get("role")),
         )
 
     def iri(self, s: str) -> str:
         return namespace.expand(s, self.base)
 
+    def check_disclosure_paths(self) -> None:
+        """Every path of a disclosure block names an element of the file."""
+        for key in sorted(self.classes.keys() - self.used):
+            raise self.fail(f"$.disclosure.classes[{key!r}]", f"no element {key!r} in this file")
+        for key in sorted(self.identifiers - self.used):
+            raise self.fail("$.disclosure.identifiers", f"no element {key!r} in this file")
+
     def elements(self, items: list[Any], path: str, overrides: Mapping[str, Any] | None = None,
-                 prefix: str = "") -> tuple[ElementSpec, ...]:
+                 prefix: str = "", role: str | None = None, cls: str | None = None,
+                 ident: bool = False) -> tuple[ElementSpec, ...]:
         out: list[ElementSpec] = []
         for i, d in enumerate(items):
             p = f"{path}[{i}]"
             if "include" in d:
-                out.extend(self.include(d, p))
+                out.extend(self.include(d, p, prefix, role, cls, ident))
             else:
-                out.append(self.element(d, p, overrides or {}, prefix))
+                out.append(self.element(d, p, overrides or {}, prefix, role, cls, ident))
         self._unique([e.id_short for e in out], path, "idShort")
         return tuple(out)
 
-    def include(self, d: Mapping[str, Any], path: str) -> tuple[ElementSpec, ...]:
+    def include(self, d: Mapping[str, Any], path: str, prefix: str = "", role: str | None = None,
+                cls: str | None = None, ident: bool = False) -> tuple[ElementSpec, ...]:
         name = d["include"]
         source = models_dir() / "_fragments" / f"{name}.json"
         if not source.is_file():
@@ -205,17 +233,37 @@ class _Parser:
             raise SpecError(label, "$", "not a fragment")
         overrides = d.get("examples", {})
         mandatory = set(d.get("mandatory", []))
-        sub = _Parser(label, self.base, mandatory, self.trusted)
-        elements = sub.elements(doc["elements"], "$.elements", overrides)
+        block = doc.get("disclosure", {})
+        sub = _Parser(label, self.base, mandatory, self.trusted, block.get("classes"), set(block.get("identifiers", ())))
+        # the including file's overrides of paths inside the fragment win over the fragment's own
+        outer = f"{prefix}." if prefix else ""
+        sub.classes.update({k[len(outer):]: v for k, v in self.classes.items() if k.startswith(outer)})
+        sub.identifiers |= {k[len(outer):] for k in self.identifiers if k.startswith(outer)}
+        elements = sub.elements(doc["elements"], "$.elements", overrides, "", role, cls, ident)
+        self.used |= {outer + k for k in sub.used}
+        own = block.get("classes", {}).keys() | set(block.get("identifiers", ()))
+        for key in sorted(own - sub.used):
+            raise SpecError(label, "$.disclosure", f"no element {key!r} in this fragment")
         known = {p.lstrip(".") for e in elements for p, _ in e.walk("")}
         for key, what in [(k, "examples") for k in overrides] + [(k, "mandatory") for k in mandatory]:
             if key not in known:
                 raise self.fail(f"{path}.{what}", f"{key!r} is no element of fragment {name!r}")
         return elements
 
-    def element(self, d: Mapping[str, Any], path: str, overrides: Mapping[str, Any], prefix: str) -> ElementSpec:
+    def element(self, d: Mapping[str, Any], path: str, overrides: Mapping[str, Any], prefix: str,
+                role: str | None = None, cls: str | None = None, ident: bool = False) -> ElementSpec:
         id_short = d.get("idShort")
         rel = f"{prefix}.{id_short}".lstrip(".") if id_short else prefix + "[]"
+        # disclosure: an explicit class holds for the element and its descendants; otherwise the role decides
+        # (an element without a role, or a structural one, inherits the role of its parent)
+        own_role = d.get("role")
+        role = own_role if own_role not in (None, "structure") else role
+        if rel in self.classes:
+            self.used.add(rel)
+            cls = self.classes[rel]
+        if rel in self.identifiers:
+            self.used.add(rel)
+            ident = True
         card = Cardinality(d["cardinality"])
         if rel in self.mandatory:
             card = {Cardinality.ZERO_TO_ONE: Cardinality.ONE, Cardinality.ZERO_TO_MANY: Cardinality.ONE_TO_MANY}.get(
@@ -238,10 +286,10 @@ class _Parser:
         unit = d.get("unit")
         if unit is not None and unit not in unit_codes():
             raise self.fail(f"{path}.unit", f"unit {unit!r} has no UNECE Rec. 20 code in models/{UNITS}")
-        children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel)
+        children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel, role, cls, ident)
         item = None
         if "item" in d:
-            item = self.element(d["item"], f"{path}.item", overrides, rel)
+            item = self.element(d["item"], f"{path}.item", overrides, rel, role, cls, ident)
             if not item.cardinality.many:
                 raise self.fail(f"{path}.item.cardinality", "a list item's cardinality is ZeroToMany or OneToMany")
         spec = ElementSpec(
@@ -254,6 +302,7 @@ class _Parser:
             order_relevant=d.get("orderRelevant"),
             role=d.get("role"), allowed_values=allowed, allowed_range=rng, example=example,
             content_type=d.get("contentType"), entity_type=d.get("entityType"), children=children, item=item,
+            disclosure=_disclosure_class(cls, own_role, role, children, item), identifier=ident,
         )
         if example is not None:
             problem = example_problem(spec, example)
@@ -286,6 +335,18 @@ class _Parser:
             p, first = prior
             if first is not e and (first.model_type, first.value_type, first.unit) != (e.model_type, e.value_type, e.unit):
                 raise self.fail("$", f"own concept {e.semantic_id} is used by {p} and {path} with different types")
+
+
+def _disclosure_class(explicit: str | None, own_role: str | None, role: str | None,
+                      children: tuple[ElementSpec, ...], item: ElementSpec | None) -> str:
+    """Explicit (own or inherited) class; a container without one takes its least restrictive child's class
+    (it is disclosed as far as anything in it is); a leaf the class of its role."""
+    if explicit is not None:
+        return explicit
+    kids = [*children, *([item] if item is not None else [])]
+    if kids:
+        return min((k.disclosure for k in kids), key=DISCLOSURE_LEVELS.index)
+    return ROLE_CLASSES.get(own_role if own_role not in (None, "structure") else (role or ""), "partner")
 
 
 def _sid(s: str | Mapping[str, str]) -> str:

@@ -49,6 +49,8 @@ class ElementSpec:
     item: ElementSpec | None = None
     browse_names: tuple[tuple[str, str], ...] = ()  # (OPC UA node id, its BrowseName) for nsu=...;i=... ids
     order_relevant: bool | None = None  # SubmodelElementList only; None = metamodel default (true)
+    disclosure: str = "partner"  # public | partner | confidential, resolved by the loader (role, model overrides)
+    identifier: bool = False  # identifies a person, customer, order, lot or part: pseudonymized by redaction
 
     def browse_name(self, node_id: str) -> str | None:
         """The BrowseName the spec records for one of the element's OPC UA supplemental semantic IDs."""
@@ -116,6 +118,7 @@ class ModelSpec:
     base_iri: str = ""
     reproduces: str | None = None  # file name of the published IDTA template JSON this model reproduces
     deviations: tuple[Mapping[str, Any], ...] = ()  # documented differences from that template
+    disclosure_note: Mapping[str, str] = field(default_factory=dict)  # why the classes are what they are (en, ko)
     file: str = field(default="", compare=False)
 
     @property
@@ -134,6 +137,11 @@ class ModelSpec:
     def walk(self) -> Iterator[tuple[str, ElementSpec]]:
         for sm in self.submodels:
             yield from sm.walk()
+
+
+DISCLOSURE_LEVELS = ("public", "partner", "confidential")  # least to most restrictive
+ROLE_CLASSES = {"setpoint": "confidential", "actual": "partner", "record": "partner", "kpi": "partner",
+                "type": "public", "structure": "public"}  # default class of an element by its role
 
 
 _ID_SHORT = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*[a-zA-Z0-9_]$")
