@@ -51,10 +51,13 @@ class _CouldNotRun(click.ClickException):
 @click.option("--max-zip-size", type=click.IntRange(1), help="Largest total uncompressed size of an AASX.")
 @click.option("--max-depth", type=click.IntRange(2), help="Deepest JSON/XML nesting accepted.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary line in text output.")
+@click.option("--basyx-compat", is_flag=True, help="Also read 3.1 input strictly with basyx-python-sdk "
+                                                  "(SER005 warnings: the file would not load in basyx tools).")
 def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                  ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
                  templates: tuple[str, ...], no_reference_models: bool, jobs: int, max_file_size: int | None,
-                 max_zip_ratio: float | None, max_zip_size: int | None, max_depth: int | None, quiet: bool) -> None:
+                 max_zip_ratio: float | None, max_zip_size: int | None, max_depth: int | None, quiet: bool,
+                 basyx_compat: bool = False) -> None:
     """Validate AAS files (AASX, JSON, XML): package, schema, deserialize, metamodel and template layers.
 
     PATHS are files, directories (searched recursively for .aasx/.json/.xml) or - for stdin.
@@ -86,7 +89,7 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     except AasRefModelsError as exc:
         raise _CouldNotRun(str(exc).splitlines()[0]) from None
     kwargs = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
-              "reference_models": not no_reference_models, "limits": limits}
+              "reference_models": not no_reference_models, "limits": limits, "basyx": basyx_compat}
     files = batch.collect(paths)
     stdin = sys.stdin.buffer.read() if "-" in files else None
     show_progress = not quiet and len(files) > 1 and _stderr_is_terminal()

@@ -41,14 +41,18 @@ class Options:
     base_iri: str | None = None
     limits: Limits = field(default_factory=Limits)
     layers: frozenset[Layer] = frozenset(Layer)
-    basyx: bool = True                        # strict basyx read in the deserialize layer (3.1)
+    basyx: bool = False                       # opt-in strict basyx read in the deserialize layer (3.1): SER005
 
 
 def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | os.PathLike[str] | None = None,
              templates: Sequence[Any] = (), reference_models: bool = True, base_iri: str | None = None,
-             limits: Limits | None = None, layers: Iterable[Layer | str] | None = None, basyx: bool = True,
+             limits: Limits | None = None, layers: Iterable[Layer | str] | None = None, basyx: bool = False,
              name: str | None = None) -> Report:
-    """Validate a file path, ``bytes`` (JSON, XML or AASX) or basyx objects; return a :class:`Report`."""
+    """Validate a file path, ``bytes`` (JSON, XML or AASX) or basyx objects; return a :class:`Report`.
+
+    ``basyx=True`` adds the basyx compatibility check (a strict basyx read of 3.1 input, SER005 warnings);
+    it is off by default: the metamodel verdict comes from aas-core and the metamodel layer.
+    """
     if spec_version not in (None, V30, V31):
         raise ValueError(f"spec_version must be 3.0 or 3.1, not {spec_version!r}")
     opts = Options(spec_version, schema_dir, tuple(templates), reference_models, base_iri, limits or Limits(),
