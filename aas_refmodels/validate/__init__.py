@@ -196,6 +196,7 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             run.problem(problem, file)
             _skip_rest(run, "the input is not an AAS environment")
             return None
+        text = None  # not needed again (the opt-in basyx read decodes the bytes itself): its memory goes now
         if opts.spec_version:
             run.version, run.version_reason = opts.spec_version, f"{opts.spec_version} forced (--spec-version)"
         else:
@@ -229,6 +230,8 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             else:
                 run.findings += schema.check_xml(tree, path, version, file)
             run.ran(Layer.SCHEMA, t0)
+    if fmt == "xml":
+        tree = None  # large: released for the layers below; parsed again only if a finding needs an XML line
 
     # deserialize
     env = None
@@ -241,12 +244,14 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             run.findings += found
             pruned = env is not None and bool(found)
         else:
+            assert text is not None
             env, f = deserialize.from_xml(text, version, file)
             if f:
                 run.findings.append(f)
         if version == V31 and opts.basyx:
-            run.findings += deserialize.basyx_read(text if fmt == "json" else data, fmt, version, file)
+            run.findings += deserialize.basyx_read(data, fmt, version, file)
         run.ran(Layer.DESERIALIZE, t0)
+    text = None  # no layer below reads the text: its memory goes before the metamodel layer's
     if fmt == "xml":
         doc = _to_jsonable(env, version) if env is not None else None
     first_new = len(run.findings)
@@ -284,18 +289,23 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
                 else:
                     run.ran(Layer.TEMPLATE, t0)
     if fmt == "xml":
-        _pointers_to_lines(run, first_new, tree, file)
+        _pointers_to_lines(run, first_new, data, file)
     return doc
 
 
-def _pointers_to_lines(run: _Run, start: int, tree: Any, file: str) -> None:
+def _pointers_to_lines(run: _Run, start: int, data: bytes, file: str) -> None:
     """Findings located by JSON pointer into the (converted) environment get the XML line instead."""
     from . import _paths
+    tree = None
     for i in range(start, len(run.findings)):
         f = run.findings[i]
         loc = f.location
         if loc is None or loc.file != file or loc.pointer is None:
             continue
+        if tree is None:
+            tree = _read.parse_xml(data, run.opts.limits)[0]
+            if tree is None:
+                return
         line = _xml_line(tree, _paths.split_pointer(loc.pointer))
         run.findings[i] = dataclasses.replace(f, location=SourceLocation(file, None, line))
 
