@@ -26,7 +26,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default="machining")
     ap.add_argument("--records", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--readme", type=Path, help="replace this table in the README")
     args = ap.parse_args(argv)
+    lines: list[str] = []
+
+    def out(text: str = "") -> None:
+        print(text)
+        lines.append(text)
     from basyx.aas import model
     from basyx.aas.adapter.json import write_aas_json_file
     from basyx.aas.util import traversal
@@ -70,17 +76,21 @@ def main(argv: list[str] | None = None) -> None:
                 old = best.get(name, (float("inf"), float("inf")))
                 best[name] = (min(old[0], cpu), min(old[1], wall))
     load = os.getloadavg()
-    print(f"| {args.model}: {elements} elements, {len(sample.concept_descriptions)} ConceptDescriptions, "
+    out(f"| {args.model}: {elements} elements, {len(sample.concept_descriptions)} ConceptDescriptions, "
           f"per record | CPU | wall | vs plain (CPU) |")
-    print("|---|---|---|---|")
+    out("|---|---|---|---|")
     base = best["plain basyx path, JSON"][0]
     for name, (cpu, wall) in best.items():
-        print(f"| build_instance + write, {name} | {cpu * 1000:.1f} ms | {wall * 1000:.1f} ms | {base / cpu:.1f}× faster |"
+        out(f"| build_instance + write, {name} | {cpu * 1000:.1f} ms | {wall * 1000:.1f} ms | {base / cpu:.1f}× faster |"
               if name != "plain basyx path, JSON" else
               f"| build_instance + write, {name} | {cpu * 1000:.1f} ms | {wall * 1000:.1f} ms | 1× |")
-    print()
-    print(f"Minimum over {args.repeat} loops of {args.records} records; {os.cpu_count()} CPUs, "
+    out()
+    out(f"Minimum over {args.repeat} loops of {args.records} records; {os.cpu_count()} CPUs, "
           f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}.")
+
+    if args.readme:
+        from .run import write_readme
+        write_readme(args.readme, "\n".join(lines), "benchmark-build")
 
 
 if __name__ == "__main__":

@@ -237,8 +237,9 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(path: Path, text: str) -> None:
-    start, end = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+def write_readme(path: Path, text: str, name: str = "benchmark") -> None:
+    """Replace what stands between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` in the README."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     content = path.read_text(encoding="utf-8")
     i, j = content.index(start) + len(start), content.index(end)
     path.write_text(content[:i] + "\n" + text + "\n" + content[j:], encoding="utf-8")
