@@ -135,38 +135,43 @@ def detect_json_version(doc: Any) -> tuple[str, str]:
     m31: list[str] = []
     m30: list[str] = []
     stack = [doc]
+    pop = stack.pop
     while stack and len(m31) < 3:
-        node = stack.pop()
+        node = pop()
         if isinstance(node, dict):
-            mt = node.get("modelType")
             id_short = node.get("idShort")
             if isinstance(id_short, str) and "-" in id_short:
                 m31.append(f"idShort {id_short!r} with a hyphen")
-            spec = node.get("dataSpecification")
-            if isinstance(spec, dict):
-                for key in spec.get("keys") or ():
-                    value = key.get("value") if isinstance(key, dict) else None
-                    low = value.lower().rstrip("/") if isinstance(value, str) else ""
-                    if "dataspecificationiec61360" in low:
-                        if low.endswith("/3/0"):
-                            m30.append("IEC 61360 data specification template 3/0")
-                        elif low.endswith("/3/1"):
-                            m31.append("IEC 61360 data specification template 3/1")
-            if mt in ("File", "Blob") and "contentType" not in node:
-                m31.append(f"{mt} without contentType")
-            elif mt == "Entity" and "entityType" not in node:
-                m31.append("Entity without entityType")
-            elif mt in ("RelationshipElement", "AnnotatedRelationshipElement") and not ("first" in node
-                                                                                       and "second" in node):
-                m31.append(f"{mt} without first/second")
-            if node.get("assetKind") == "Role":
+            if "dataSpecification" in node:
+                spec = node["dataSpecification"]
+                if isinstance(spec, dict):
+                    for key in spec.get("keys") or ():
+                        value = key.get("value") if isinstance(key, dict) else None
+                        low = value.lower().rstrip("/") if isinstance(value, str) else ""
+                        if "dataspecificationiec61360" in low:
+                            if low.endswith("/3/0"):
+                                m30.append("IEC 61360 data specification template 3/0")
+                            elif low.endswith("/3/1"):
+                                m31.append("IEC 61360 data specification template 3/1")
+            mt = node.get("modelType")
+            if isinstance(mt, str) and mt in _MARK_TYPES:
+                if mt in ("File", "Blob"):
+                    if "contentType" not in node:
+                        m31.append(f"{mt} without contentType")
+                elif mt == "Entity":
+                    if "entityType" not in node:
+                        m31.append("Entity without entityType")
+                elif not ("first" in node and "second" in node):
+                    m31.append(f"{mt} without first/second")
+            if "assetKind" in node and node["assetKind"] == "Role":
                 m31.append("assetKind Role")
-            ident = node.get("id")
-            if isinstance(ident, str) and len(ident) > 2000:
-                m31.append("identifier longer than 2000 characters")
-            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+            if "id" in node:
+                ident = node["id"]
+                if isinstance(ident, str) and len(ident) > 2000:
+                    m31.append("identifier longer than 2000 characters")
+            stack += [v for v in node.values() if isinstance(v, (dict, list))]
         elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, (dict, list)))
+            stack += [v for v in node if isinstance(v, (dict, list))]
     if m31 and not m30:
         return V31, f"3.1 detected from content ({m31[0]})"
     if m30 and not m31:
@@ -176,6 +181,7 @@ def detect_json_version(doc: Any) -> tuple[str, str]:
     return V31, "no version-specific content; JSON assumed to be 3.1 (use --spec-version to force 3.0)"
 
 
+_MARK_TYPES = frozenset({"File", "Blob", "Entity", "RelationshipElement", "AnnotatedRelationshipElement"})
 _PROLOG_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 
