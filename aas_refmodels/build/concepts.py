@@ -111,8 +111,11 @@ def build_concept_descriptions(spec: ModelSpec) -> list[ConceptDescription]:
     entry = _BUILT.get(key)
     if entry is None or entry[0]() is not spec:
         cds = tuple(concept_description(c) for c in own_concepts(spec))
+        def forget(_ref: weakref.ref[ModelSpec], key: int = key) -> None:
+            _BUILT.pop(key, None)
+
         try:
-            ref = weakref.ref(spec, lambda _r, key=key: _BUILT.pop(key, None))
+            ref = weakref.ref(spec, forget)
         except TypeError:  # a spec type without weak references: no caching
             return list(cds)
         entry = _BUILT[key] = (ref, cds)

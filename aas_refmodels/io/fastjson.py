@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from basyx.aas import model
 from basyx.aas.adapter.json.json_serialization import AASToJsonEncoder, _create_dict
 
-_encode_str: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring
 _INF = float("inf")
 
 
