@@ -178,7 +178,7 @@ _add(_r("SCH201", "the XML document is not valid against the official XSD", _S, 
 _SER005 = ("basyx-python-sdk 2.2.0 is stricter than the metamodel in places: it refuses 328 of the 2,588 official "
            "V3.1.2 example files, which are valid by construction. Its rejection is therefore a warning (the file "
            "will not load in basyx-based tools), not an error; the metamodel verdict comes from aas-core and the "
-           "checks of the metamodel layer.")
+           "checks of the metamodel layer. The check is opt-in (--basyx-compat, validate(..., basyx=True)).")
 _SERDOC = {V30: "IDTA-01001-3-0 serialization", V31: "IDTA-01001-3-1 serialization"}
 for _code, _title, _clause in [
     ("SER001", "the file is not well-formed JSON or XML", "RFC 8259 / XML 1.0"),

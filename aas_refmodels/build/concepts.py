@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -101,5 +102,27 @@ def concept_description(c: Concept) -> ConceptDescription:
     )
 
 
+# spec object -> its ConceptDescriptions; entries leave with the spec (weakref callback)
+_BUILT: dict[int, tuple[weakref.ref[ModelSpec], tuple[ConceptDescription, ...]]] = {}
+
+
 def build_concept_descriptions(spec: ModelSpec) -> list[ConceptDescription]:
-    return [concept_description(c) for c in own_concepts(spec)]
+    """The ConceptDescriptions of ``spec``'s own concepts (a new list each call).
+
+    They depend on the spec alone, so they are built once per spec object and the same (read-only) objects
+    are shared by every model built from it: building many instances of one model in a loop does not rebuild
+    them (a spec is immutable; do not modify the ConceptDescriptions of a built model in place).
+    """
+    key = id(spec)
+    entry = _BUILT.get(key)
+    if entry is None or entry[0]() is not spec:
+        cds = tuple(concept_description(c) for c in own_concepts(spec))
+        def forget(_ref: weakref.ref[ModelSpec], key: int = key) -> None:
+            _BUILT.pop(key, None)
+
+        try:
+            ref = weakref.ref(spec, forget)
+        except TypeError:  # a spec type without weak references: no caching
+            return list(cds)
+        entry = _BUILT[key] = (ref, cds)
+    return list(entry[1])

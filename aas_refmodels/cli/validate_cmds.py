@@ -65,12 +65,14 @@ class _CouldNotRun(click.ClickException):
               help="YAML/JSON file overriding the profile's policy keys (e.g. reading: A, iriConflict: idta-preserve).")
 @click.option("--disclosure", type=click.Choice(["public", "partner"]), help="Disclosure gate: add the "
               "'disclosure' profile (DSC rules) for this level; --policy then names a plant disclosure policy.")
+@click.option("--basyx-compat", is_flag=True, help="Also read 3.1 input strictly with basyx-python-sdk "
+                                                  "(SER005 warnings: the file would not load in basyx tools).")
 def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                  ignore: tuple[str, ...], fail_on: str, spec_version: str | None, schema_dir: str | None,
                  require_schemas: bool, templates: tuple[str, ...], no_reference_models: bool, jobs: int,
                  max_file_size: int | None, max_zip_ratio: float | None, max_zip_size: int | None,
                  max_depth: int | None, quiet: bool, profile: str | None, policy_file: str | None,
-                 disclosure: str | None = None) -> None:
+                 disclosure: str | None = None, basyx_compat: bool = False) -> None:
     """Validate AAS files (AASX, JSON, XML): package, schema, deserialize, metamodel and template layers.
 
     PATHS are files, directories (searched recursively for .aasx/.json/.xml) or - for stdin.
@@ -120,7 +122,7 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
     except AasRefModelsError as exc:
         raise _CouldNotRun(str(exc).splitlines()[0]) from None
     kwargs: dict[str, Any] = {"spec_version": spec_version, "schema_dir": schema_dir, "templates": loaded_templates,
-              "reference_models": not no_reference_models, "limits": limits}
+              "reference_models": not no_reference_models, "limits": limits, "basyx": basyx_compat}
     if profile is not None:
         kwargs.update(profile=profile, policy=policy)
     files = batch.collect(paths)

@@ -44,12 +44,10 @@ def serialize(objects: Iterable[model.Identifiable], fmt: Literal["json", "xml"]
     if spec_version == "3.0":
         env = to_jsonable(store)
         return v30_json_bytes(env) if fmt == "json" else v30_xml_bytes(env)
-    if fmt == "json":
-        from basyx.aas.adapter.json import write_aas_json_file
+    if fmt == "json":  # the bytes of basyx's write_aas_json_file(indent=2, ensure_ascii=False), faster
+        from .fastjson import aas_json
 
-        text = io.StringIO()
-        write_aas_json_file(text, store, indent=2, ensure_ascii=False)
-        return text.getvalue().encode("utf-8")
+        return aas_json(store).encode("utf-8")
     from basyx.aas.adapter.xml import write_aas_xml_file
 
     buf = io.BytesIO()

@@ -42,7 +42,7 @@ class Options:
     base_iri: str | None = None
     limits: Limits = field(default_factory=Limits)
     layers: frozenset[Layer] = frozenset(Layer)
-    basyx: bool = True                        # strict basyx read in the deserialize layer (3.1)
+    basyx: bool = False                       # opt-in strict basyx read in the deserialize layer (3.1): SER005
     version_evidence: tuple[str, str] | None = None  # (version, reason) known from outside the content
     profile: str | None = None                # a submission profile (aas_refmodels/profiles/<name>.yaml)
     policy: Any = None                        # the profile's policy overrides: a mapping or a policy file path
@@ -50,11 +50,13 @@ class Options:
 
 def validate(source: Any, *, spec_version: str | None = None, schema_dir: str | os.PathLike[str] | None = None,
              templates: Sequence[Any] = (), reference_models: bool = True, base_iri: str | None = None,
-             limits: Limits | None = None, layers: Iterable[Layer | str] | None = None, basyx: bool = True,
+             limits: Limits | None = None, layers: Iterable[Layer | str] | None = None, basyx: bool = False,
              name: str | None = None, profile: str | None = None, policy: Any = None) -> Report:
     """Validate a file path, ``bytes`` (JSON, XML or AASX), basyx objects or a ``BuiltModel``; return a
     :class:`Report`. ``schema_dir``: default ``$AASREF_SCHEMA_DIR``, else the folder of ``aasref schemas install``.
 
+    ``basyx=True`` adds the basyx compatibility check (a strict basyx read of 3.1 input, SER005 warnings);
+    it is off by default: the metamodel verdict comes from aas-core and the metamodel layer.
     ``profile="kosmo"`` adds the profile layer (a receiving body's rules, see :mod:`aas_refmodels.profiles`)
     after the standard layers; ``policy`` overrides its policy keys (a mapping or a YAML/JSON file path).
     An unknown profile or an invalid policy raises ``profiles.PolicyError`` (a ValueError) before anything runs.
@@ -233,6 +235,7 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             _skip_rest(run, "the input is not an AAS environment")
             return None
         both = False
+        text = None  # not needed again (the opt-in basyx read decodes the bytes itself): its memory goes now
         if opts.spec_version:
             run.version, run.version_reason = opts.spec_version, f"{opts.spec_version} forced (--spec-version)"
         elif opts.version_evidence:
@@ -378,7 +381,7 @@ class _Guard:
         return True
 
 
-def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tree: Any) -> Any:
+def _layers(run: _Run, data: bytes, text: str | None, fmt: str, file: str, doc: Any, tree: Any) -> Any:
     from . import deserialize, metamodel, schema
 
     opts = run.opts
@@ -399,6 +402,8 @@ def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tr
                 else:
                     run.findings += schema.check_xml(tree, path, version, file)
                 run.ran(Layer.SCHEMA, t0)
+    if fmt == "xml":
+        tree = None  # large: released for the layers below; parsed again only if a finding needs an XML line
 
     # deserialize
     env = None
@@ -412,13 +417,15 @@ def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tr
                 run.findings += found
                 pruned = env is not None and bool(found)
             else:
+                assert text is not None
                 env, f = deserialize.from_xml(text, version, file)
                 if f:
                     run.findings.append(f)
         with _Guard(run, Layer.DESERIALIZE, file):
             if version == V31 and opts.basyx:
-                run.findings += deserialize.basyx_read(text if fmt == "json" else data, fmt, version, file)
+                run.findings += deserialize.basyx_read(data, fmt, version, file)
         run.ran(Layer.DESERIALIZE, t0)
+    text = None  # no layer below reads the text: its memory goes before the metamodel layer's
     if fmt == "xml":
         doc = None
         with _Guard(run, Layer.DESERIALIZE, file):
@@ -463,7 +470,7 @@ def _layers(run: _Run, data: bytes, text: str, fmt: str, file: str, doc: Any, tr
         with _Guard(run, Layer.PROFILE, file):
             _profile_layer(run, doc, version, file)
     if fmt == "xml":
-        _pointers_to_lines(run, first_new, tree, file)
+        _pointers_to_lines(run, first_new, data, file)
     _drop_redundant_basyx(run)
     return doc
 
@@ -484,14 +491,19 @@ def _profile_layer(run: _Run, doc: Any, version: str, file: str) -> None:
     run.ran(Layer.PROFILE, t0, f"{prof.name} {prof.version}")
 
 
-def _pointers_to_lines(run: _Run, start: int, tree: Any, file: str) -> None:
+def _pointers_to_lines(run: _Run, start: int, data: bytes, file: str) -> None:
     """Findings located by JSON pointer into the (converted) environment get the XML line instead."""
     from . import _paths
+    tree = None
     for i in range(start, len(run.findings)):
         f = run.findings[i]
         loc = f.location
         if loc is None or loc.file != file or loc.pointer is None:
             continue
+        if tree is None:
+            tree = _read.parse_xml(data, run.opts.limits)[0]
+            if tree is None:
+                return
         line = _xml_line(tree, _paths.split_pointer(loc.pointer))
         run.findings[i] = dataclasses.replace(f, location=SourceLocation(file, None, line))
 

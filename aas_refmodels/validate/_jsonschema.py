@@ -207,8 +207,12 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 class Compiler:
-    def __init__(self, root: dict[str, Any]) -> None:
+    """Schema -> closures. ``fuse`` (default) flattens nested keyword sequences and fuses common ones (see
+    :func:`_fused`); ``fuse=False`` keeps one closure per keyword, the reference the tests compare with."""
+
+    def __init__(self, root: dict[str, Any], fuse: bool = True) -> None:
         self.root = root
+        self.fuse = fuse
         self._refs: dict[str, list[Check | None]] = {}
 
     def compile(self, schema: Any) -> Check:
@@ -227,6 +231,8 @@ class Compiler:
                 raise UnsupportedSchema(f"keyword {key!r}")
             checks.append(builder(schema[key], schema))
         checks = [c for c in checks if c is not _noop]
+        if self.fuse:
+            return _fused(checks)
         if not checks:
             return _noop
         if len(checks) == 1:
@@ -282,7 +288,7 @@ class Compiler:
             def check_simple(inst: Any, path: PathCons, errs: Errs) -> None:
                 if not isinstance(inst, cls):
                     errs.append((path, "type", f"found {_json_type(inst)}, expected {label}", {"expected": label}))
-            return check_simple
+            return _tag(check_simple, "type-" + label)
 
         def check(inst: Any, path: PathCons, errs: Errs) -> None:
             if not any(_is_type(inst, n) for n in names):
@@ -296,22 +302,10 @@ class Compiler:
         if not compiled:
             return _noop
 
-        def check(inst: Any, path: PathCons, errs: Errs) -> None:
-            if isinstance(inst, dict):
-                for key, c in compiled:
-                    if key in inst:
-                        c(inst[key], (path, key), errs)
-        return check
+        return _properties(compiled)
 
     def _kw_required(self, names: list[str], _schema: dict[str, Any]) -> Check:
-        required = tuple(names)
-
-        def check(inst: Any, path: PathCons, errs: Errs) -> None:
-            if isinstance(inst, dict):
-                for n in required:
-                    if n not in inst:
-                        errs.append((path, "required", f'missing required property "{n}"', {"property": n}))
-        return check
+        return _required(tuple(names))
 
     def _kw_pattern(self, pattern: str, _schema: dict[str, Any]) -> Check:
         try:
@@ -324,19 +318,19 @@ class Compiler:
             if isinstance(inst, str) and search(inst) is None:
                 errs.append((path, "pattern", f"{_short(inst)} does not match the pattern {_short(pattern, 80)}",
                              {"pattern": pattern}))
-        return check
+        return _tag(check, "pattern", search)
 
     def _kw_minLength(self, n: int, _schema: dict[str, Any]) -> Check:
         def check(inst: Any, path: PathCons, errs: Errs) -> None:
             if isinstance(inst, str) and len(inst) < n:
                 errs.append((path, "minLength", f"found {len(inst)} characters, expected at least {n}", {"limit": n}))
-        return check
+        return _tag(check, "minLength", n)
 
     def _kw_maxLength(self, n: int, _schema: dict[str, Any]) -> Check:
         def check(inst: Any, path: PathCons, errs: Errs) -> None:
             if isinstance(inst, str) and len(inst) > n:
                 errs.append((path, "maxLength", f"found {len(inst)} characters, expected at most {n}", {"limit": n}))
-        return check
+        return _tag(check, "maxLength", n)
 
     def _kw_minItems(self, n: int, _schema: dict[str, Any]) -> Check:
         def check(inst: Any, path: PathCons, errs: Errs) -> None:
@@ -365,7 +359,7 @@ class Compiler:
                 if not (isinstance(inst, str) and inst in allowed):
                     errs.append((path, "enum", f"found {_short(inst)}, expected one of {', '.join(values)}",
                                  {"allowed": values}))
-            return check_str
+            return _tag(check_str, "enum-str", allowed)
 
         def check(inst: Any, path: PathCons, errs: Errs) -> None:
             if not any(_equal(inst, v) for v in values):
@@ -383,6 +377,8 @@ class Compiler:
         if dispatch is not None:
             return dispatch
         compiled = tuple(c for c in (self.compile(s) for s in subs) if c is not _noop)
+        if self.fuse:
+            return _fused(list(compiled))
         if not compiled:
             return _noop
         if len(compiled) == 1:
@@ -509,9 +505,171 @@ def _noop(inst: Any, path: PathCons, errs: Errs) -> None:
     return None
 
 
-def compile_schema(schema: dict[str, Any]) -> Callable[[Any], list[Error]]:
+# ---------------------------------------------------------------------------------------------- fusion
+# Keyword closures carry a tag (kind, argument). A node's keywords (and those of the allOf branches and
+# non-recursive $refs it applies to the same instance) run as one flat sequence; in it
+#   * adjacent ``properties`` / ``required`` checks are merged (same checks, same order);
+#   * an object's sequence runs only the checks that can report on the instance's type: for a dict the
+#     ``type: object`` check (which cannot fail) is left out and all ``properties`` checks run in one pass
+#     over the instance's keys; for anything else the ``properties`` and ``required`` checks (which ignore
+#     non-objects) are left out;
+#   * a sequence of string keywords (type string, minLength, maxLength, pattern) first tries one combined
+#     test that holds exactly when none of them reports; only then are they run one by one for the errors.
+# The errors are the same as with one closure per keyword (``Compiler(fuse=False)``), up to their order in
+# the list; ``tests/validate/test_validate_schema_equivalence.py`` compares both on the official examples
+# and mutants.
+
+_DICT_ONLY = ("properties", "required")
+_STRING_KINDS = frozenset({"type-string", "enum-str", "minLength", "maxLength", "pattern"})
+
+
+def _tag(check: Check, kind: str, arg: Any = None) -> Check:
+    check._kind = kind  # type: ignore[attr-defined]
+    check._arg = arg  # type: ignore[attr-defined]
+    return check
+
+
+def _kind(check: Check) -> str | None:
+    return getattr(check, "_kind", None)
+
+
+def _properties(compiled: tuple[tuple[str, Check], ...]) -> Check:
+    def check(inst: Any, path: PathCons, errs: Errs) -> None:
+        if isinstance(inst, dict):
+            for key, c in compiled:
+                if key in inst:
+                    c(inst[key], (path, key), errs)
+    return _tag(check, "properties", compiled)
+
+
+def _required(required: tuple[str, ...]) -> Check:
+    def check(inst: Any, path: PathCons, errs: Errs) -> None:
+        if isinstance(inst, dict):
+            for n in required:
+                if n not in inst:
+                    errs.append((path, "required", f'missing required property "{n}"', {"property": n}))
+    return _tag(check, "required", required)
+
+
+def _fused(checks: list[Check]) -> Check:
+    flat: list[Check] = []
+    for c in checks:
+        parts = getattr(c, "_seq", None)
+        flat.extend(parts if parts is not None else (c,))
+    merged: list[Check] = []
+    for c in flat:
+        kind = _kind(c)
+        prev = _kind(merged[-1]) if merged else None
+        if kind in _DICT_ONLY and kind == prev:
+            merged[-1] = (_properties if kind == "properties" else _required)(
+                merged[-1]._arg + c._arg)  # type: ignore[attr-defined]
+        else:
+            merged.append(c)
+    if not merged:
+        return _noop
+    seq = tuple(merged)
+    kinds = [_kind(c) for c in seq]
+    if len(seq) == 1:
+        out = seq[0]
+    elif all(k in _STRING_KINDS for k in kinds):
+        out = _string_sequence(seq)
+    elif any(k in _DICT_ONLY or k == "type-object" for k in kinds):
+        out = _object_sequence(seq)
+    else:
+        def out(inst: Any, path: PathCons, errs: Errs) -> None:
+            for c in seq:
+                c(inst, path, errs)
+    if out is seq[0]:
+        return out
+    out._seq = seq  # type: ignore[attr-defined]
+    return out
+
+
+_P, _R = "properties", "required"
+
+
+def _object_sequence(seq: tuple[Check, ...]) -> Check:
+    """For a dict: one pass over the instance's keys for every ``properties`` check, then every ``required``
+    name, then the other checks in order (``type: object`` cannot fail on a dict); for anything else: the
+    checks that can report on it (``properties``/``required`` ignore non-objects). The same errors as running
+    the checks one by one; only their order in the list can differ (findings are sorted)."""
+    table: dict[str, list[Check]] = {}
+    required: list[str] = []
+    others: list[Check] = []
+    for c in seq:
+        kind = _kind(c)
+        if kind == _P:
+            for key, sub in c._arg:  # type: ignore[attr-defined]
+                table.setdefault(key, []).append(sub)
+        elif kind == _R:
+            required.extend(c._arg)  # type: ignore[attr-defined]
+        elif kind != "type-object":
+            others.append(c)
+    single = {k: v[0] for k, v in table.items() if len(v) == 1}
+    multi = {k: tuple(v) for k, v in table.items() if len(v) > 1}
+    names, rest = tuple(required), tuple(others)
+    for_other = tuple(c for c in seq if _kind(c) not in _DICT_ONLY)
+
+    def out(inst: Any, path: PathCons, errs: Errs) -> None:
+        if isinstance(inst, dict):
+            for key, value in inst.items():
+                c = single.get(key)
+                if c is not None:
+                    c(value, (path, key), errs)
+                elif key in multi:
+                    for c in multi[key]:
+                        c(value, (path, key), errs)
+            for n in names:
+                if n not in inst:
+                    errs.append((path, "required", f'missing required property "{n}"', {"property": n}))
+            for c in rest:
+                c(inst, path, errs)
+        else:
+            for c in for_other:
+                c(inst, path, errs)
+    return out
+
+
+def _string_sequence(seq: tuple[Check, ...]) -> Check:
+    typed = any(_kind(c) in ("type-string", "enum-str") for c in seq)  # these report non-strings
+    enums = tuple(c._arg for c in seq if _kind(c) == "enum-str")  # type: ignore[attr-defined]
+    lo = max([c._arg for c in seq if _kind(c) == "minLength"], default=0)  # type: ignore[attr-defined]
+    hi = min([c._arg for c in seq if _kind(c) == "maxLength"], default=None)  # type: ignore[attr-defined]
+    searches = tuple(c._arg for c in seq if _kind(c) == "pattern")  # type: ignore[attr-defined]
+    search = searches[0] if len(searches) == 1 else None
+
+    enum = enums[0] if len(enums) == 1 else None
+    if len(enums) > 1:  # one set holding exactly the values every enum allows
+        enum = frozenset.intersection(*enums)
+    if hi is None:
+        hi = float("inf")
+
+    if len(searches) == 2:
+        s1, s2 = searches
+
+        def ok(inst: str) -> bool:
+            return s1(inst) is not None and s2(inst) is not None
+    elif len(searches) > 2:
+        def ok(inst: str) -> bool:
+            return all(s(inst) is not None for s in searches)
+    else:
+        ok = None  # type: ignore[assignment]
+
+    def out(inst: Any, path: PathCons, errs: Errs) -> None:
+        if type(inst) is str:
+            if (lo <= len(inst) <= hi and (enum is None or inst in enum)
+                    and (search(inst) is not None if search is not None else ok is None or ok(inst))):
+                return
+        elif not typed and not isinstance(inst, str):
+            return  # length and pattern keywords ignore non-strings
+        for c in seq:
+            c(inst, path, errs)
+    return out
+
+
+def compile_schema(schema: dict[str, Any], fuse: bool = True) -> Callable[[Any], list[Error]]:
     """A function returning all errors of an instance as ``(path-cons, keyword, message, details)``."""
-    check = Compiler(schema).compile(schema)
+    check = Compiler(schema, fuse).compile(schema)
 
     def validate(instance: Any) -> list[Error]:
         errs: Errs = []

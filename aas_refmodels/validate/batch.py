@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -60,9 +61,38 @@ def run(files: list[str], kwargs: dict[str, Any], jobs: int = 1,
                 progress(1)
             yield report
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # each worker validates many files: options are sent once (initializer), imports and compiled schemas are
+    # warmed once per worker, and files go out in chunks
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(kwargs,)) as pool:
         chunk = max(1, min(32, len(files) // (jobs * 8) or 1))
-        for report in pool.map(_one, [(f, kwargs) for f in files], chunksize=chunk):
+        for report in pool.map(_one_in_worker, files, chunksize=chunk):
             if progress:
                 progress(1)
             yield report
+
+
+_WORKER_KWARGS: dict[str, Any] = {}
+
+
+def _init_worker(kwargs: dict[str, Any]) -> None:
+    """Runs once in every worker process: keep the options, import the layers, compile the schemas."""
+    _WORKER_KWARGS.clear()
+    _WORKER_KWARGS.update(kwargs)
+    warm(kwargs)
+
+
+def warm(kwargs: dict[str, Any]) -> None:
+    """Import every layer and compile the schemas of both versions (validations of three tiny documents)."""
+    from . import validate
+    options = {k: v for k, v in kwargs.items() if k != "spec_version"}
+    for doc in (b'{"submodels": []}', b'<environment xmlns="https://admin-shell.io/aas/3/0"/>',
+                b'<environment xmlns="https://admin-shell.io/aas/3/1"/>'):
+        with contextlib.suppress(Exception):  # warming is an optimisation: a real file reports any problem
+            validate(doc, **options)
+    with contextlib.suppress(Exception):
+        from . import conformance  # the template layer and its index of the reference models
+        conformance._raw_index(kwargs.get("base_iri"))
+
+
+def _one_in_worker(path: str) -> Report:
+    return _one((path, _WORKER_KWARGS))

@@ -1,8 +1,9 @@
 """Deserialize layer: strict reads into the metamodel. Failures become SER findings, never exceptions.
 
 * aas-core3.0 (3.0) / aas-core3.1 (3.1) build the objects the metamodel layer verifies;
-* for 3.1 a strict basyx read (``failsafe=False``) runs as well, since basyx is what the rest of the
-  project reads and writes with.
+* on request (``validate(..., basyx=True)``, ``--basyx-compat``) a strict basyx read (``failsafe=False``) of
+  3.1 input as well: the basyx compatibility check (SER005), since basyx is what the rest of the project
+  reads and writes with.
 """
 
 from __future__ import annotations

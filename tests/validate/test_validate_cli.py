@@ -274,3 +274,14 @@ def test_basyx_objects_can_be_validated(schema_dir):
     assert report.findings == () and report.layer("metamodel").status == "run"
     sm.submodel_element.add(model.Property("P", model.datatypes.Double, 1.5))  # one-character idShort (3.1)
     assert "AASd-002" in validate([sm], schema_dir=schema_dir).codes
+
+
+def test_basyx_compat_is_opt_in(runner, schema_dir):
+    """SER005 (basyx strict read) runs only with --basyx-compat; every other finding is the same."""
+    case = str(CORPUS / "SER005" / "duplicate-identifier.json")
+    plain = runner.invoke(validate_cmd, [case, "--schema-dir", str(schema_dir), "--format", "json"])
+    compat = runner.invoke(validate_cmd, [case, "--schema-dir", str(schema_dir), "--format", "json",
+                                          "--basyx-compat"])
+    codes = [[f["code"] for f in json.loads(r.output)["reports"][0]["findings"]] for r in (plain, compat)]
+    assert "SER005" not in codes[0] and "SER005" in codes[1]
+    assert codes[0] == [c for c in codes[1] if c != "SER005"]

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aas_refmodels.validate._jsonschema import compile_schema, derive_schema, rewrite_pattern
+from aas_refmodels.validate._jsonschema import compile_schema, derive_schema, pointer, rewrite_pattern
 
 VERSIONS = ("V3.0.9", "V3.1.2")
 SAMPLE = 60
@@ -50,6 +50,7 @@ def setup(request, official_examples):
         "patterns_only": jsonschema.Draft201909Validator(_patterns_only(official)),
         "derived_js": jsonschema.Draft201909Validator(derived),
         "compiled": compile_schema(derived),
+        "unfused": compile_schema(derived, fuse=False),
         "files": rng.sample(files, min(SAMPLE, len(files))),
         "rng": rng,
         "derived": derived,
@@ -121,6 +122,23 @@ def test_official_examples_and_mutants_agree(setup):
     assert checked >= SAMPLE
 
 
+def test_fused_closures_give_the_same_errors(setup):
+    """The fused compilation (flattened sequences, one pass over an object's keys, one combined string test)
+    reports exactly the errors (as a multiset) of one closure per keyword, on the examples and mutants."""
+    s = setup
+    rng = random.Random("fused")
+    compared = invalid = 0
+    for path in s["files"]:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for candidate in [doc, *_mutants(doc, rng, 6)]:
+            fused, plain = s["compiled"](candidate), s["unfused"](candidate)
+            assert sorted(repr((pointer(p), kw, m, d)) for p, kw, m, d in fused) == \
+                   sorted(repr((pointer(p), kw, m, d)) for p, kw, m, d in plain), str(path)
+            compared += 1
+            invalid += bool(plain)
+    assert compared > SAMPLE and invalid > SAMPLE  # the mutants do produce errors
+
+
 def test_examples_are_valid(setup):
     for path in setup["files"]:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -163,7 +181,6 @@ def test_errors_are_located(schema_dir):
         {"idShort": "Group", "modelType": "SubmodelElementCollection", "value": [
             {"idShort": "P1", "modelType": "Property"}, {"idShort": "1x", "modelType": "Property",
                                                         "valueType": "xs:int"}]}]}]}
-    from aas_refmodels.validate._jsonschema import pointer
     errors = {(pointer(p), kw) for p, kw, _m, _d in validate(doc)}
     assert errors == {("/submodels/0/submodelElements/0/value/0", "required"),
                       ("/submodels/0/submodelElements/0/value/1/idShort", "pattern")}
