@@ -282,7 +282,7 @@ def _tally(findings: Iterable[Finding]) -> str:
 
 
 def _decide_version(run: _Run, first: int, layers_before: dict[Layer, LayerResult], depth: int, data: bytes,
-                    text: str, file: str, doc: Any) -> None:
+                    text: str | None, file: str, doc: Any) -> None:
     """No version evidence: the metamodel checks run under 3.0 as well; the report takes the version under
     which the file is valid (3.1 when valid under both or neither) and names the other verdict."""
     errors31 = _metamodel_errors(run.findings[first:])
