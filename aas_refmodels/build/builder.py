@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -17,12 +17,14 @@ from .. import xstypes
 from ..errors import ValuesError
 from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
 from ..spec.loader import content_type_problem, path_problem
+from ..spec.paths import PathInfo, fillable_paths, hint
 from . import values as V
 from .concepts import build_concept_descriptions
 from .qualifiers import add_disclosure_qualifiers, disclosure_concept_descriptions, template_qualifiers
 from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
+_HINTED = 20  # unknown paths that get a "did you mean" (each compares with every path of the model)
 
 _CLASSES: dict[str, type[model.SubmodelElement]] = {
     "Property": model.Property, "MultiLanguageProperty": model.MultiLanguageProperty, "Range": model.Range,
@@ -101,12 +103,13 @@ def build_instance(
     element, text a file cannot carry (XML characters, metamodel length limits).
     """
     index = V.index_spec(spec)
+    hinter = _Hinter(spec, index)
     if values is None:
         flat, problems = V.example_values(spec), list[tuple[str, str]]()
     elif not isinstance(values, Mapping):
         raise ValuesError(f"values for {spec.key}", [("$", "values are a mapping keyed by idShort path")])
     else:
-        flat, problems = V.flatten(values, index)
+        flat, problems = V.flatten(values, index, hinter)
     try:
         tz = V.resolve_timezone(timezone)
     except ValueError as exc:
@@ -126,7 +129,7 @@ def build_instance(
             filler.problem(sm.id_short, problem)
             continue
         submodels.append(_submodel(sm, sm_id, model.ModellingKind.INSTANCE, elements))
-    filler.report_unused()
+    filler.report_unused(hinter)
     if filler.problems:
         raise ValuesError(f"values do not fit reference model {spec.key}", sorted(set(filler.problems)))
     return BuiltModel(spec, "instance", submodels, build_concept_descriptions(spec), filler.attachments)
@@ -189,6 +192,24 @@ def _template_element(e: ElementSpec) -> model.SubmodelElement:
         assert e.item is not None
         return _list(e, [_template_element(e.item)], c)
     raise AssertionError(mt)
+
+
+class _Hinter:
+    """``did you mean`` for paths the model does not have, from :mod:`aas_refmodels.spec.paths`. Each hint compares
+    with every path of the model, so the paths are listed on the first unknown path only and at most ``_HINTED``
+    paths get one (a values file meant for another model does not cost minutes)."""
+
+    def __init__(self, spec: ModelSpec, index: Mapping[str, ElementSpec]) -> None:
+        self.spec, self.index, self.left = spec, index, _HINTED
+        self.paths: list[PathInfo] | None = None
+
+    def __call__(self, path: str) -> str:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        if self.paths is None:
+            self.paths = fillable_paths(self.spec)
+        return hint(self.spec, path, self.paths, self.index)
 
 
 class _Filler:
@@ -351,11 +372,12 @@ class _Filler:
             self.attachments[target] = local
         return model.File(content_type=content_type, value=target, **c)
 
-    def report_unused(self) -> None:
+    def report_unused(self, explain: Callable[[str], str]) -> None:
         for key in sorted(set(self.flat) - self.used):
             spec = self.index.get(V.generic(key))
             if spec is None:
-                self.problem(key, "unknown element: not part of the reference model")
+                found = explain(key)
+                self.problem(key, "unknown element: not part of the reference model" + (f"; {found}" if found else ""))
             elif spec.model_type not in V.LEAF_TYPES:
                 self.problem(key, f"a {spec.model_type} takes no value of its own; give values for its elements")
             else:

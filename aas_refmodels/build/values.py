@@ -12,41 +12,15 @@ import datetime
 import decimal
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..spec import ElementSpec, ModelSpec
+from ..spec.paths import LEAF_TYPES as LEAF_TYPES
+from ..spec.paths import generic as generic
+from ..spec.paths import index_spec as index_spec
 
-LEAF_TYPES = frozenset({"Property", "MultiLanguageProperty", "Range", "File", "Blob", "ReferenceElement"})
 _SEGMENT = re.compile(r"([A-Za-z][A-Za-z0-9_]*)|\[(\d+)\]")
-_INDEX = re.compile(r"\[\d+\]")
-
-
-def index_spec(spec: ModelSpec) -> dict[str, ElementSpec]:
-    """Generic path (indices as ``[]``, repeated elements under their base name) -> element spec."""
-    out: dict[str, ElementSpec] = {}
-
-    def visit(e: ElementSpec, prefix: str) -> None:
-        if e.id_short is None:  # list item
-            path = prefix + "[]"
-        elif e.repeated:
-            path = f"{prefix}.{e.base_id_short}[]"
-        else:
-            path = f"{prefix}.{e.id_short}"
-        out[path] = e
-        for c in e.children:
-            visit(c, path)
-        if e.item is not None:
-            visit(e.item, path)
-
-    for sm in spec.submodels:
-        for e in sm.elements:
-            visit(e, sm.id_short)
-    return out
-
-
-def generic(path: str) -> str:
-    return _INDEX.sub("[]", path)
 
 
 def split(path: str) -> list[str | int]:
@@ -70,8 +44,10 @@ def join(parts: list[str | int]) -> str:
     return out
 
 
-def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Flat ``{path: value}`` plus (path, problem) for keys that are malformed."""
+def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec],
+            hint: Callable[[str], str] | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Flat ``{path: value}`` plus (path, problem) for keys that are malformed; ``hint(key)`` (a "did you mean",
+    or "") is added to the problem of a malformed key such as ``ProcessData.사이클타임``."""
     flat: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
 
@@ -94,7 +70,8 @@ def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec]) -> tupl
                 try:
                     put(prefix + split(k), v)
                 except ValueError as exc:
-                    problems.append((join(prefix) or "$", str(exc)))
+                    found = hint(f"{path}.{k}" if path else k) if hint is not None else ""
+                    problems.append((path or "$", str(exc) + (f"; {found}" if found else "")))
         elif isinstance(value, list) and not (is_leaf and spec is not None and spec.model_type == "Range"):
             for i, v in enumerate(value):
                 put([*prefix, i], v)
