@@ -51,6 +51,8 @@ def coerce(value: Any, value_type: str) -> Any:
 def _coerce(value: Any, value_type: str) -> Any:
     cls = type_class(value_type)
     if not isinstance(value, (bool, int, float, str)) and isinstance(value, cls):
+        if isinstance(value, decimal.Decimal) and not value.is_finite():
+            raise ValueError(f"{value} is not a finite number")
         return value  # already a basyx value of this type
     if isinstance(value, bool):
         if value_type != "xs:boolean":

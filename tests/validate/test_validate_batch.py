@@ -14,7 +14,7 @@ def _files(tmp_path):
     bad["submodels"][0]["submodelElements"][0]["value"] = "fast"
     (tmp_path / "bad.json").write_bytes(dumps(bad))
     ser005 = tmp_path / "ser005.json"
-    ser005.write_bytes((CORPUS / "SER005" / "duplicate-identifier.json").read_bytes())
+    ser005.write_bytes((CORPUS / "SER005" / "integer-beyond-basyx.json").read_bytes())
     return batch.collect([str(tmp_path)])
 
 

@@ -278,7 +278,7 @@ def test_basyx_objects_can_be_validated(schema_dir):
 
 def test_basyx_compat_is_opt_in(runner, schema_dir):
     """SER005 (basyx strict read) runs only with --basyx-compat; every other finding is the same."""
-    case = str(CORPUS / "SER005" / "duplicate-identifier.json")
+    case = str(CORPUS / "SER005" / "integer-beyond-basyx.json")
     plain = runner.invoke(validate_cmd, [case, "--schema-dir", str(schema_dir), "--format", "json"])
     compat = runner.invoke(validate_cmd, [case, "--schema-dir", str(schema_dir), "--format", "json",
                                           "--basyx-compat"])
