@@ -17,6 +17,7 @@ from aas_refmodels.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(os.environ.get("AASREF_SCHEMA_DIR") or ROOT.parent / "shared" / "schemas")
+HAVE_SCHEMAS = (SCHEMAS / "V3.1.2" / "aas.json").is_file()  # a fresh clone has none: the schema layer is skipped
 PROCESSES = ["assembly", "die-casting", "forging", "heat-treatment", "injection-molding", "machining", "painting",
              "press", "surface-treatment", "welding"]
 IRI_BASE = "https://www.smart-factory.kr/ids"
@@ -39,10 +40,12 @@ def _spec_doc(path: Path) -> dict[str, Any]:
 
 
 def _clean(path: Path, **kw: Any) -> Any:
-    report = validate(path, profile="kosmo", schema_dir=SCHEMAS, **kw)
+    if not HAVE_SCHEMAS and os.environ.get("AASREF_REQUIRE_SCHEMAS") == "1":
+        pytest.fail(f"AASREF_REQUIRE_SCHEMAS=1 but no official schemas in {SCHEMAS}", pytrace=False)
+    report = validate(path, profile="kosmo", schema_dir=SCHEMAS if HAVE_SCHEMAS else None, **kw)
     assert report.findings == (), [f"{f.code} {f.path}: {f.message}" for f in report.findings][:20]
     ran = {str(lr.layer) for lr in report.layers if lr.status == "run"}
-    assert {"schema", "deserialize", "metamodel", "profile"} <= ran
+    assert {"deserialize", "metamodel", "profile"} | ({"schema"} if HAVE_SCHEMAS else set()) <= ran
     return report
 
 
