@@ -15,6 +15,9 @@ _WORDS: dict[str, str] = {
     "℃": "degC", "°C": "degC", "°c": "degC", "℉": "degF", "°F": "degF",
     "sec": "s", "Sec": "s", "초": "s", "분": "min", "시간": "h",
     "kgf/cm2": "kgf/cm**2", "mm3": "mm**3", "cm3": "cm**3", "m3": "m**3",
+    # units without a Rec. 20 code (models/_units.json "exceptions") and plant spellings ("plant"/"spellings")
+    "bar^-1/2": "bar**-0.5", "bar⁻¹ᐟ²": "bar**-0.5", "atm^-1/2": "atm**-0.5", "atm⁻¹ᐟ²": "atm**-0.5",
+    "meq/100 g": "meq/hg", "meq/100g": "meq/hg", "mval/100 g": "meq/hg", "ASD": "A/dm**2", "asd": "A/dm**2",
 }
 # Characters inside a symbol -> pint syntax (µm, N·m, m³/h, A/m², µΩ, s⁻¹).
 _CHARS = [("°C", "degC"), ("℃", "degC"), ("°F", "degF"), ("°", "deg"), ("µ", "u"), ("μ", "u"), ("Ω", "ohm"),
@@ -35,6 +38,7 @@ def registry() -> Any:
     ureg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("piece = [count] = pcs")  # a count of things, not a parsec, and no plain number either
     ureg.define("gloss_unit = [gloss] = GU")
+    ureg.define("equivalent = [equivalent] = eq = val")  # chemical equivalent: meq, mval (meq/100 g of e-coat)
     return ureg
 
 

@@ -235,6 +235,83 @@ def test_every_unit_has_its_unece_code_and_the_table_symbol() -> None:
     assert problems == [], "\n".join(problems)
 
 
+def exception_problems(doc: dict, table: dict[str, tuple[str, str]],
+                       users: dict[str, set[str]]) -> list[str]:
+    """What is wrong with the "exceptions" of models/_units.json: a symbol the extract has a code for (stale), a
+    code given, no reason, a symbol also coded, or a "serves" list that is not exactly the elements using it."""
+    problems = []
+    displayed = {s for symbol, _ in table.values() for s in symbol.split(" or ")}
+    coded = {u["symbol"] for u in doc["units"]}
+    for x in doc.get("exceptions", []):
+        symbol = x["symbol"]
+        if symbol in displayed:
+            codes = sorted(c for c, (s, _) in table.items() if symbol in s.split(" or "))
+            problems.append(f"exception {symbol!r} is stale: UNECE_to_OPCUA.csv has it as {', '.join(codes)}")
+        if symbol in coded:
+            problems.append(f"exception {symbol!r} is also a coded unit")
+        if x.get("code") is not None:
+            problems.append(f"exception {symbol!r} gives a code {x['code']!r}: list it under units")
+        if not str(x.get("reason", "")).strip():
+            problems.append(f"exception {symbol!r} gives no reason")
+        if set(x.get("serves", [])) != users.get(symbol, set()):
+            problems.append(f"exception {symbol!r} serves {sorted(x.get('serves', []))}, "
+                            f"used by {sorted(users.get(symbol, set()))}")
+    return problems
+
+
+def _unit_users() -> dict[str, set[str]]:
+    users: dict[str, set[str]] = {}
+    for m in MODELS:
+        for _, e in _all_elements(load_model(m)):
+            if e.unit:
+                users.setdefault(e.unit, set()).add(f"{m}:{e.id_short}")
+    return users
+
+
+def test_units_without_a_code_are_listed_exceptions_and_not_stale() -> None:
+    from .sources import unece_units
+
+    table = unece_units(reference_dir() / "opcua" / "UNECE_to_OPCUA.csv")
+    doc = json.loads(UNITS_FILE.read_text(encoding="utf-8"))
+    users = _unit_users()
+    assert exception_problems(doc, table, users) == []
+    listed = {u["symbol"] for u in doc["units"]} | {x["symbol"] for x in doc["exceptions"]}
+    assert set(users) <= listed  # the loader refuses anything else
+    assert {x["symbol"] for x in doc["exceptions"]} == {"bar^-1/2", "GU", "meq/100 g"}
+
+
+def test_the_exception_check_fails_on_a_stale_or_unlisted_use() -> None:
+    from .sources import unece_units
+
+    table = unece_units(reference_dir() / "opcua" / "UNECE_to_OPCUA.csv")
+    doc = json.loads(UNITS_FILE.read_text(encoding="utf-8"))
+    users = _unit_users()
+    stale_doc = {**doc, "exceptions": [*doc["exceptions"], {"symbol": "kA·h", "code": None, "reason": "x",
+                                                             "serves": []}]}
+    assert any("'kA·h' is stale" in p and "TAH" in p for p in exception_problems(stale_doc, table, users))
+    ml = {**doc, "exceptions": [*doc["exceptions"], {"symbol": "ml/(kA·h)", "code": None, "reason": "x",
+                                                     "serves": ["surface-treatment:BrightenerDosingSetpoint"]}]}
+    assert exception_problems(ml, table, users) == [
+        "exception 'ml/(kA·h)' serves ['surface-treatment:BrightenerDosingSetpoint'], used by []"]
+    more = {**users, "GU": {*users["GU"], "painting:Haze"}}
+    assert exception_problems(doc, table, more) == [
+        "exception 'GU' serves ['painting:Gloss'], used by ['painting:Gloss', 'painting:Haze']"]
+
+
+def test_an_exception_unit_is_accepted_and_emitted_without_unit_id(tmp_path: Path) -> None:
+    from aas_refmodels.errors import SpecError
+    from aas_refmodels.spec import load_spec_file
+
+    spec = load_model("painting")
+    gloss = next(e for _, e in spec.walk() if e.id_short == "Gloss")
+    assert (gloss.unit, gloss.unit_code) == ("GU", None)
+    text = (Path(__file__).resolve().parent.parent / "models" / "painting" / "1.0.json").read_text(encoding="utf-8")
+    bad = tmp_path / "1.0.json"
+    bad.write_text(text.replace('"unit": "GU"', '"unit": "GU60"', 1), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"'GU60' has no UNECE Rec\. 20 code .* no listed exception"):
+        load_spec_file(bad)
+
+
 def _all_elements(spec: ModelSpec) -> list[tuple[str, ElementSpec]]:
     elements = list(spec.walk())
     for top in spec.technical_properties:
@@ -244,7 +321,7 @@ def _all_elements(spec: ModelSpec) -> list[tuple[str, ElementSpec]]:
 
 @pytest.mark.parametrize("model", MODELS)
 def test_concept_descriptions_carry_unit_symbol_and_unece_code(model: str) -> None:
-    from aas_refmodels.spec.loader import unit_codes
+    from aas_refmodels.spec.loader import unit_codes, unit_exceptions
 
     codes = unit_codes()
     doc = json.loads(output(model, "template", "3.1", "json"))
@@ -259,6 +336,9 @@ def test_concept_descriptions_carry_unit_symbol_and_unece_code(model: str) -> No
             assert "unitId" not in content, cd["id"]
             continue
         seen += 1
+        if unit not in codes:  # a listed exception (no Rec. 20 code): the symbol only
+            assert unit in unit_exceptions() and "unitId" not in content, cd["id"]
+            continue
         key = content["unitId"]["keys"][0]["value"]
         assert key == f"{spec.base_iri}unit/unece-rec20/{codes[unit]}", cd["id"]
     assert seen == len({cid for cid in units if cid.startswith(spec.base_iri)})

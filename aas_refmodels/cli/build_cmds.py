@@ -105,13 +105,25 @@ def show(model: str, version: str | None, lang: str, ids: bool, paths_: bool, fm
         _tree(spec.technical_properties, "", lang, ids, disclosure)
 
 
+def unit_label(unit: str | None, lang: str) -> str:
+    """`` [A/m²; plant unit A/dm²]``: the model unit and the plant units engineers use for it (models/_units.json)."""
+    if not unit:
+        return ""
+    from ..spec.loader import plant_units
+
+    plant = plant_units().get(unit)
+    if not plant:
+        return f" [{unit}]"
+    return f" [{unit}; {'현장 단위' if lang == 'ko' else 'plant unit'} {', '.join(plant)}]"
+
+
 def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = False) -> None:
     for i, e in enumerate(elements):
         last = i == len(elements) - 1
         branch, pad = ("└── ", "    ") if last else ("├── ", "│   ")
         kind = _ABBR.get(e.model_type, e.model_type)
         vt = f" {e.value_type}" if e.value_type else ""
-        unit = f" [{e.unit}]" if e.unit else ""
+        unit = unit_label(e.unit, lang)
         role = f" ({e.role})" if e.role else ""
         label = e.id_short or "(item)"
         cls = f"  <{e.disclosure}{', id' if e.identifier else ''}>" if disclosure else ""

@@ -29,10 +29,12 @@ def print_paths(spec: Any, fmt: str, lang: str) -> None:
         csv.writer(buf, lineterminator="\n").writerows(P.iter_rows(infos))
         click.echo(buf.getvalue(), nl=False)
         return
+    from .build_cmds import unit_label
+
     width = max(len(i.path) for i in infos) if infos else 10
     for i in infos:
         vt = i.value_type or i.model_type
-        unit = f" [{i.unit}]" if i.unit else ""
+        unit = unit_label(i.unit, lang)
         req = "required" if i.required else i.cardinality
         allowed = f"  {{{', '.join(i.allowed_values[:6])}{', …' if len(i.allowed_values) > 6 else ''}}}" \
             if i.allowed_values else ""

@@ -31,6 +31,7 @@ UNECE_UNITS: dict[str, str] = {
     "GRM": "g", "KGM": "kg", "TNE": "t", "MGM": "mg", "E93": "kg/h",
     "P1": "percent", "C62": "1", "H87": "piece", "NAR": "piece", "DD": "deg", "C81": "rad",
     "A86": "GHz", "MHZ": "MHz",
+    "A41": "A/m**2", "B12": "J/m", "C65": "Pa*s", "AMH": "A*h", "TAH": "kA*h",
 }
 
 

@@ -64,13 +64,37 @@ def _check_schema(doc: Any, label: str) -> None:
 
 
 @lru_cache(maxsize=1)
+def _unit_table() -> Any:
+    return _read_json(models_dir() / UNITS, f"models/{UNITS}")
+
+
+@lru_cache(maxsize=1)
 def unit_codes() -> dict[str, str]:
     """Unit symbol -> UNECE Rec. 20 common code, from ``models/_units.json`` (the one unit table of all models)."""
-    doc = _read_json(models_dir() / UNITS, f"models/{UNITS}")
     try:
-        return {u["symbol"]: u["code"] for u in doc["units"]}
+        return {u["symbol"]: u["code"] for u in _unit_table()["units"]}
     except (KeyError, TypeError):
         raise SpecError(f"models/{UNITS}", "$.units", "each unit needs a symbol and a code") from None
+
+
+@lru_cache(maxsize=1)
+def unit_exceptions() -> dict[str, str]:
+    """Unit symbol -> reason, for the few units with no UNECE Rec. 20 code (``models/_units.json`` "exceptions"):
+    allowed in a spec, emitted as the ConceptDescription unit without a unitId."""
+    try:
+        return {u["symbol"]: u["reason"] for u in _unit_table().get("exceptions", [])}
+    except (KeyError, TypeError, AttributeError):
+        raise SpecError(f"models/{UNITS}", "$.exceptions", "each exception needs a symbol and a reason") from None
+
+
+@lru_cache(maxsize=1)
+def plant_units() -> dict[str, tuple[str, ...]]:
+    """Model unit symbol -> the plant unit symbols engineers read and write for it (``A/m²`` -> ``A/dm²``), from
+    ``models/_units.json`` "plant"; ingest converts them like any unit, ``aasref show`` prints them."""
+    try:
+        return {u["symbol"]: tuple(p["symbol"] for p in u["plant"]) for u in _unit_table()["units"] if u.get("plant")}
+    except (KeyError, TypeError):
+        raise SpecError(f"models/{UNITS}", "$.units", "each plant unit needs a symbol") from None
 
 
 def available_models() -> list[tuple[str, str]]:
@@ -284,8 +308,9 @@ class _Parser:
         if id_short is not None and not valid_id_short(id_short):
             raise self.fail(f"{path}.idShort", f"invalid idShort {id_short!r}")
         unit = d.get("unit")
-        if unit is not None and unit not in unit_codes():
-            raise self.fail(f"{path}.unit", f"unit {unit!r} has no UNECE Rec. 20 code in models/{UNITS}")
+        if unit is not None and unit not in unit_codes() and unit not in unit_exceptions():
+            raise self.fail(f"{path}.unit", f"unit {unit!r} has no UNECE Rec. 20 code in models/{UNITS} "
+                                            "and is no listed exception")
         children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel, role, cls, ident)
         item = None
         if "item" in d:
@@ -295,7 +320,7 @@ class _Parser:
         spec = ElementSpec(
             id_short=id_short, model_type=d["modelType"], semantic_id=self.iri(d["semanticId"]),
             cardinality=card, name=dict(d["name"]), definition=dict(d["definition"]), source=d["source"],
-            value_type=vt, unit=unit, unit_code=unit_codes()[unit] if unit is not None else None,
+            value_type=vt, unit=unit, unit_code=unit_codes().get(unit) if unit is not None else None,
             supplemental_semantic_ids=tuple(self.iri(_sid(s)) for s in d.get("supplementalSemanticIds", [])),
             browse_names=tuple((s["id"], s["browseName"]) for s in d.get("supplementalSemanticIds", [])
                                if isinstance(s, Mapping)),
