@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aas_refmodels import units
 from aas_refmodels.cli import main
@@ -187,3 +189,11 @@ def test_every_gas_volume_flow_says_normal_or_actual_conditions() -> None:
         checked.append(f"{model}:{e.id_short}")
     assert {"heat-treatment:Flow", "heat-treatment:FlowSetpoint", "welding:GasFlowRate", "welding:GasFlowRateSetpoint",
             "painting:ShapingAirFlow", "painting:ShapingAirFlowSetpoint"} <= set(checked)
+
+
+@given(x=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+@settings(max_examples=60, deadline=None)
+def test_plant_units_round_trip(x: float) -> None:
+    for unit, plant in PLANT:
+        there = units.converter(plant["symbol"], unit)(x)
+        assert units.converter(unit, plant["symbol"])(there) == pytest.approx(x, rel=1e-12, abs=1e-9)
