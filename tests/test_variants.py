@@ -166,6 +166,8 @@ def test_spot_weld_record_carries_no_arc_element_and_the_mag_seam_no_spot_weld()
     assert spot["ProcessData.WeldingProcessNumber"] == "21" and mag["ProcessData.WeldingProcessNumber"] == "135"
     pulse = V.example_values(spec, "pulse-mag")
     assert pulse["ProcessParameters.Processes.Process[0].ProcessParameters.Weaving.WeavePattern"] != "None"
+    assert pulse["ProcessParameters.Processes.Process[0].ProcessParameters.CurrentType"] == "PulsedDC"
+    assert "ProcessData.PulsePeakCurrent" in pulse
 
 
 def test_carburizing_nitriding_and_induction_records_exclude_each_other() -> None:
