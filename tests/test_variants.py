@@ -157,6 +157,21 @@ def _built_elements(prefix: str, elements: Any, specs: tuple[ElementSpec, ...],
     return out
 
 
+@pytest.mark.parametrize(("model", "variant"), _cases(), ids=lambda x: str(x))
+def test_every_variant_record_has_a_coherent_cycle_header(model: str, variant: str | None) -> None:
+    """Start, end and cycle time agree (timestamps to the second); good + scrap = produced; the parts of a load
+    are the parts produced."""
+    import datetime
+
+    flat = V.example_values(_spec(model), variant)
+    start, end = (datetime.datetime.fromisoformat(flat[f"ProcessData.{k}"]) for k in ("StartTime", "EndTime"))
+    assert abs((end - start).total_seconds() - flat["ProcessData.CycleTime"]) <= 1.0
+    produced = flat["ProcessData.ProducedQuantity"]
+    assert flat["ProcessData.GoodQuantity"] + flat["ProcessData.ScrapQuantity"] == produced
+    if "ProcessData.PartsPerLoad" in flat:
+        assert flat["ProcessData.PartsPerLoad"] == produced
+
+
 def test_spot_weld_record_carries_no_arc_element_and_the_mag_seam_no_spot_weld() -> None:
     spec = _spec("welding")
     spot, mag = V.example_values(spec, "spot"), V.example_values(spec)
