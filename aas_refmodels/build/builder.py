@@ -88,8 +88,12 @@ def build_instance(
     attachments_dir: Path | None = None,
     allow_any_source: bool = False,
     timezone: str | datetime.tzinfo | None = None,
+    variant: str | None = None,
 ) -> BuiltModel:
     """Submodel instances filled from values keyed by idShort path (the spec's examples when ``values`` is None).
+
+    Without values, ``variant`` picks which of the model's exclusive variants the example record is (default: the
+    model's default variant; ``spec.variants`` lists them); an unknown one is a ``ValuesError`` naming the known.
 
     Values may be JSON scalars or what a factory script has: ``datetime``/``date``, ``Decimal``, numpy and pandas
     scalars. ``None``, ``""`` and NaN mean "not given" (a missing mandatory element is reported as such).
@@ -104,8 +108,14 @@ def build_instance(
     """
     index = V.index_spec(spec)
     hinter = _Hinter(spec, index)
+    if variant is not None and values is not None:
+        raise ValuesError(f"values for {spec.key}", [("variant", "a variant picks example values: give values or a "
+                                                                "variant, not both")])
     if values is None:
-        flat, problems = V.example_values(spec), list[tuple[str, str]]()
+        try:
+            flat, problems = V.example_values(spec, variant), list[tuple[str, str]]()
+        except ValueError as exc:
+            raise ValuesError(f"values for {spec.key}", [("variant", str(exc))]) from None
     elif not isinstance(values, Mapping):
         raise ValuesError(f"values for {spec.key}", [("$", "values are a mapping keyed by idShort path")])
     else:

@@ -72,7 +72,8 @@ def shell_spec(process: ModelSpec) -> ModelSpec:
     )
 
 
-def _with_kpis(spec: ModelSpec, values: Mapping[str, Any] | None, asset_id: str) -> dict[str, Any]:
+def _with_kpis(spec: ModelSpec, values: Mapping[str, Any] | None, asset_id: str,
+               variant: str | None = None) -> dict[str, Any]:
     """The values, with the ManufacturingKPIs computed from the PVM variables unless the values give KPIs.
 
     ``ManufacturingKPIs.CalculationPeriod`` (the period the variables cover) is taken from the values.
@@ -80,7 +81,7 @@ def _with_kpis(spec: ModelSpec, values: Mapping[str, Any] | None, asset_id: str)
     from ..kpi import compute_kpis, kpi_values
     from . import values as V
 
-    flat = _examples(spec) if values is None else V.flatten(values, V.index_spec(spec))[0]
+    flat = _examples(spec, variant) if values is None else V.flatten(values, V.index_spec(spec))[0]
     given = {k for k in flat if k.startswith(KPI_ID_SHORT + ".")} - {f"{KPI_ID_SHORT}.CalculationPeriod"}
     if values is None or given or not any(k.startswith(PVM_ID_SHORT + ".") for k in flat):
         return flat
@@ -95,12 +96,12 @@ def _with_kpis(spec: ModelSpec, values: Mapping[str, Any] | None, asset_id: str)
     return {**{k: v for k, v in flat.items() if not k.startswith(KPI_ID_SHORT + ".")}, **kpi_values(kpis)}
 
 
-def _examples(spec: ModelSpec) -> dict[str, Any]:
+def _examples(spec: ModelSpec, variant: str | None = None) -> dict[str, Any]:
     """The spec's examples, with the machine's own Nameplate / TechnicalData examples of ``models/_shells.json``
     in place of the generic ones (the TechnicalPropertyAreas keep the process model's examples)."""
     from . import values as V
 
-    flat = V.example_values(spec)
+    flat = V.example_values(spec, variant)
     own, _ = V.flatten(shell_examples(spec.model), V.index_spec(spec))
     if not own:
         return flat
@@ -131,6 +132,7 @@ def build_shell(
     attachments_dir: Path | None = None,
     allow_any_source: bool = False,
     timezone: str | datetime.tzinfo | None = None,
+    variant: str | None = None,
 ) -> BuiltModel:
     """The AAS of one machine: shell + Nameplate + TechnicalData + process submodels + ConceptDescriptions,
     and the companions PVM, ManufacturingKPIs, TimeSeries and QualityControlForMachining.
@@ -142,6 +144,7 @@ def build_shell(
     ``build_instance``. In an instance a companion appears when the values fill it;
     ManufacturingKPIs are computed from the PVM variables when the values give the PVM and
     ``ManufacturingKPIs.CalculationPeriod`` but no KPI. ``thumbnail`` is the package path of the default thumbnail.
+    ``variant``: which of the process's exclusive variants the example record is (as in ``build_instance``).
     """
     spec = shell_spec(process)
     asset = default_asset_id(process) if asset_id is None else asset_id
@@ -151,7 +154,13 @@ def build_shell(
     if kind == "template":
         built = build_template(spec)
     else:
-        flat = _with_kpis(spec, values, asset)
+        if variant is not None and values is not None:
+            raise ValuesError(f"values for {process.key}", [("variant", "a variant picks example values: give values "
+                                                                        "or a variant, not both")])
+        try:
+            flat = _with_kpis(spec, values, asset, variant)
+        except ValueError as exc:
+            raise ValuesError(f"values for {process.key}", [("variant", str(exc))]) from None
         filled = {key.partition(".")[0].partition("[")[0] for key in flat}
         companions = {sm.id_short for mv in COMPANIONS for sm in load_model(*mv, base_iri=process.base_iri).submodels}
         spec = dataclasses.replace(spec, submodels=tuple(

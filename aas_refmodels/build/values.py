@@ -84,14 +84,22 @@ def flatten(values: Mapping[str, Any], index: Mapping[str, ElementSpec],
     return flat, problems
 
 
-def example_values(spec: ModelSpec) -> dict[str, Any]:
-    """Flat values made of the spec's examples: one occurrence of each repeated element, one list item."""
+def example_values(spec: ModelSpec, variant: str | None = None) -> dict[str, Any]:
+    """Flat values made of the spec's examples: one occurrence of each repeated element, one list item.
+
+    A model with exclusive variants gives one coherent record of one of them: ``variant`` (default: the model's
+    default variant) keeps the elements of that variant only, with their example in that variant.
+    ValueError names the known variants for an unknown one."""
+    key = spec.variant_key(variant)
     flat: dict[str, Any] = {}
 
     def visit(e: ElementSpec, path: str) -> None:
+        if key is not None and not e.in_variant(key):
+            return
         if e.model_type in LEAF_TYPES:
-            if e.example is not None:
-                flat[path] = e.example
+            example = e.example_for(key)
+            if example is not None:
+                flat[path] = example
             return
         for c in e.children:
             visit(c, _child_path(path, c))

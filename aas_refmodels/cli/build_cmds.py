@@ -95,6 +95,11 @@ def show(model: str, version: str | None, lang: str, ids: bool, paths_: bool, fm
     click.echo(f"  {spec.definition[lang]}")
     if disclosure and spec.disclosure_note:
         click.echo(f"  {'disclosure' if lang == 'en' else '공개 등급'}: {spec.disclosure_note.get(lang, '')}")
+    if spec.variants:
+        click.echo(f"  {'variants' if lang == 'en' else '변형'} (build --kind instance --example --variant KEY):")
+        for v in spec.variants:
+            default = (" (default)" if lang == "en" else " (기본)") if v.default else ""
+            click.echo(f"    {v.key}{default}  {v.name[lang]}")
     for sm in spec.submodels:
         click.echo(f"\n{sm.id_short}  Submodel  — {sm.name[lang]}")
         if ids:
@@ -117,7 +122,8 @@ def unit_label(unit: str | None, lang: str) -> str:
     return f" [{unit}; {'현장 단위' if lang == 'ko' else 'plant unit'} {', '.join(plant)}]"
 
 
-def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = False) -> None:
+def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = False,
+          tags: tuple[str, ...] = ()) -> None:
     for i, e in enumerate(elements):
         last = i == len(elements) - 1
         branch, pad = ("└── ", "    ") if last else ("├── ", "│   ")
@@ -127,7 +133,9 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = F
         role = f" ({e.role})" if e.role else ""
         label = e.id_short or "(item)"
         cls = f"  <{e.disclosure}{', id' if e.identifier else ''}>" if disclosure else ""
-        click.echo(f"{indent}{branch}{label}  {kind}{vt}{unit}  {_CARD[e.cardinality.value]}{role}{cls}  {e.name[lang]}")
+        tag = f"  {{{', '.join(e.variants)}}}" if e.variants and e.variants != tags else ""
+        click.echo(f"{indent}{branch}{label}  {kind}{vt}{unit}  {_CARD[e.cardinality.value]}{role}{cls}{tag}  "
+                   f"{e.name[lang]}")
         if ids:
             click.echo(f"{indent}{pad}    semanticId {e.semantic_id}")
             for s in e.supplemental_semantic_ids:
@@ -135,7 +143,7 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = F
         if e.allowed_values:
             click.echo(f"{indent}{pad}    allowed: {', '.join(e.allowed_values)}")
         children = list(e.children) + ([e.item] if e.item is not None else [])
-        _tree(children, indent + pad, lang, ids, disclosure)
+        _tree(children, indent + pad, lang, ids, disclosure, e.variants)
 
 
 @click.command()
@@ -151,6 +159,9 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = F
               help="Global asset id, an absolute IRI or URN (required for instances and shells).")
 @click.option("--example", "use_example", is_flag=True,
               help="Use the model's example asset id (and its example values unless --values is given).")
+@click.option("--variant", "variant", metavar="KEY",
+              help="Which exclusive process variant the example instance is (aasref show MODEL lists them; "
+                   "default: the model's default variant).")
 @click.option("--timezone", "timezone", metavar="ZONE",
               help="Zone of timestamps without one, e.g. Asia/Seoul, UTC, +09:00 (default: the system zone).")
 @click.option("--attachments-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -171,8 +182,8 @@ def _tree(elements: Any, indent: str, lang: str, ids: bool, disclosure: bool = F
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="With --profile kosmo: YAML/JSON overriding the profile's policy (iriBase, iriConflict, ...).")
 def build(model: str | None, process: str | None, build_all: bool, version: str | None, kind: str | None,
-          values_file: Path | None, asset_id: str | None, use_example: bool, timezone: str | None,
-          attachments_dir: Path | None, allow_any_source: bool, fmt: str | None, spec_version: str, aasx_part: str,
+          values_file: Path | None, asset_id: str | None, use_example: bool, variant: str | None,
+          timezone: str | None, attachments_dir: Path | None, allow_any_source: bool, fmt: str | None, spec_version: str, aasx_part: str,
           thumbnail: Path | None, output: Path, base_iri: str | None, profile: str = "none",
           policy_file: str | None = None) -> None:
     """Build a reference model as a template or a filled instance, or a whole shell (--process).
@@ -217,6 +228,8 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
     if thumbnail is not None and not thumbnail.is_file():
         fail(f"cannot read {thumbnail}: not a regular file", EXIT_CANNOT_RUN)
     is_instance = kind == "instance" or values_file is not None or (process is not None and kind != "template")
+    if variant is not None and (values_file is not None or not is_instance):
+        raise click.UsageError("--variant picks the example values of an instance: drop --values / use --kind instance")
     asset_id = _asset_id(asset_id, use_example, is_instance)
     if timezone is not None:
         from ..build.values import resolve_timezone
@@ -228,6 +241,11 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
     with reported():
         values = _load_values(values_file) if values_file else None
         spec = load_model(process or model or "", version, base_iri=base_iri)
+        if variant is not None:
+            try:
+                spec.variant_key(variant)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--variant") from None
         attach_dir = attachments_dir or (values_file.parent if values_file else None)
         options: dict[str, Any] = {"attachments_dir": attach_dir, "allow_any_source": allow_any_source,
                                    "timezone": timezone}
@@ -236,11 +254,12 @@ def build(model: str | None, process: str | None, build_all: bool, version: str 
             thumb_path = f"/aasx/thumbnail{thumbnail.suffix.lower()}" if thumbnail else None
             ctype = _image_type(thumbnail) if thumbnail else "image/png"
             built = build_shell(spec, kind="template" if kind == "template" else "instance", values=values,
-                                asset_id=asset_id, thumbnail=thumb_path, thumbnail_content_type=ctype, **options)
+                                asset_id=asset_id, thumbnail=thumb_path, thumbnail_content_type=ctype,
+                                variant=variant, **options)
             if thumbnail and thumb_path:
                 thumb = Thumbnail(thumb_path, thumbnail.read_bytes(), ctype)
         elif kind == "instance" or values is not None:
-            built = build_instance(spec, values, asset_id=asset_id, **options)
+            built = build_instance(spec, values, asset_id=asset_id, variant=variant, **options)
         else:
             built = build_template(spec)
         if thumb and fmt != "aasx":

@@ -23,6 +23,7 @@ from .model import (
     ElementSpec,
     ModelSpec,
     SubmodelSpec,
+    VariantSpec,
     valid_id_short,
 )
 
@@ -180,8 +181,12 @@ def load_spec_file(source: Traversable, *, base_iri: str | None = None, label: s
 
 class _Parser:
     def __init__(self, label: str, base: str, mandatory: set[str] | None = None, trusted: bool = False,
-                 classes: Mapping[str, str] | None = None, identifiers: set[str] | None = None) -> None:
+                 classes: Mapping[str, str] | None = None, identifiers: set[str] | None = None,
+                 variant_keys: tuple[str, ...] = (), variant_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                 ) -> None:
         self.label, self.base, self.trusted = label, base, trusted
+        self.variant_keys = variant_keys  # the model's declared variants (a fragment uses its includer's)
+        self.variant_overrides = variant_overrides or {}  # variant -> {relative path: example} of an include
         self.mandatory = mandatory or set()  # fragment paths an including model makes mandatory
         # disclosure overrides by path (relative to this file's root: Submodel.X in a model, X in a fragment)
         self.classes: dict[str, str] = dict(classes or {})
@@ -194,6 +199,8 @@ class _Parser:
     def model(self, doc: Mapping[str, Any]) -> ModelSpec:
         block = doc.get("disclosure", {})
         self.classes, self.identifiers = dict(block.get("classes", {})), set(block.get("identifiers", ()))
+        variants = self.variants(doc.get("variants", []))
+        self.variant_keys = tuple(v.key for v in variants)
         submodels = tuple(self.submodel(sm, f"$.submodels[{i}]") for i, sm in enumerate(doc["submodels"]))
         self._unique([sm.id_short for sm in submodels], "$.submodels", "submodel idShort")
         tech = self.elements(doc.get("technicalProperties", []), "$.technicalProperties", prefix="technicalProperties",
@@ -204,10 +211,39 @@ class _Parser:
             definition=dict(doc["definition"]), sources=tuple(doc["sources"]), submodels=submodels,
             technical_properties=tech, base_iri=self.base, file=self.label,
             reproduces=doc.get("reproduces"), deviations=tuple(dict(d) for d in doc.get("deviations", [])),
-            disclosure_note=dict(block.get("note", {})),
+            disclosure_note=dict(block.get("note", {})), variants=variants,
         )
         self._check_concepts(spec)
         return spec
+
+    def variants(self, items: list[Any]) -> tuple[VariantSpec, ...]:
+        """The model's exclusive variants: unique keys, exactly one default (when any are declared)."""
+        out = tuple(VariantSpec(key=v["key"], name=dict(v["name"]), definition=dict(v.get("definition", {})),
+                                default=bool(v.get("default", False))) for v in items)
+        self._unique([v.key for v in out], "$.variants", "variant key")
+        if out and sum(v.default for v in out) != 1:
+            raise self.fail("$.variants", "exactly one variant is the default (\"default\": true): the one the "
+                            "plain examples describe")
+        return out
+
+    def tags(self, d: Mapping[str, Any], path: str, inherited: tuple[str, ...], card: Cardinality,
+             ) -> tuple[str, ...]:
+        """The variants an element belongs to: its own ``variant`` tag (a subset of its parent's), else its parent's."""
+        if "variant" not in d:
+            return inherited
+        raw = d["variant"]
+        own = (raw,) if isinstance(raw, str) else tuple(raw)
+        for key in own:
+            if key not in self.variant_keys:
+                known = ", ".join(self.variant_keys) or "none: declare them in the model's 'variants'"
+                raise self.fail(f"{path}.variant", f"unknown variant {key!r} (declared: {known})")
+        if inherited and not set(own) <= set(inherited):
+            raise self.fail(f"{path}.variant", f"tagged {', '.join(own)} inside an element of variant "
+                            f"{', '.join(inherited)} only")
+        if card.required:
+            raise self.fail(f"{path}.variant", f"an element of some variants only must be optional (ZeroToOne or "
+                            f"ZeroToMany), not {card.value}: an instance of another variant omits it")
+        return own
 
     def submodel(self, d: Mapping[str, Any], path: str) -> SubmodelSpec:
         adm = d["administration"]
@@ -232,19 +268,19 @@ class _Parser:
 
     def elements(self, items: list[Any], path: str, overrides: Mapping[str, Any] | None = None,
                  prefix: str = "", role: str | None = None, cls: str | None = None,
-                 ident: bool = False) -> tuple[ElementSpec, ...]:
+                 ident: bool = False, tags: tuple[str, ...] = ()) -> tuple[ElementSpec, ...]:
         out: list[ElementSpec] = []
         for i, d in enumerate(items):
             p = f"{path}[{i}]"
             if "include" in d:
-                out.extend(self.include(d, p, prefix, role, cls, ident))
+                out.extend(self.include(d, p, prefix, role, cls, ident, tags))
             else:
-                out.append(self.element(d, p, overrides or {}, prefix, role, cls, ident))
+                out.append(self.element(d, p, overrides or {}, prefix, role, cls, ident, tags))
         self._unique([e.id_short for e in out], path, "idShort")
         return tuple(out)
 
     def include(self, d: Mapping[str, Any], path: str, prefix: str = "", role: str | None = None,
-                cls: str | None = None, ident: bool = False) -> tuple[ElementSpec, ...]:
+                cls: str | None = None, ident: bool = False, tags: tuple[str, ...] = ()) -> tuple[ElementSpec, ...]:
         name = d["include"]
         source = models_dir() / "_fragments" / f"{name}.json"
         if not source.is_file():
@@ -258,24 +294,33 @@ class _Parser:
         overrides = d.get("examples", {})
         mandatory = set(d.get("mandatory", []))
         block = doc.get("disclosure", {})
-        sub = _Parser(label, self.base, mandatory, self.trusted, block.get("classes"), set(block.get("identifiers", ())))
+        by_variant = d.get("variantExamples", {})
+        for key in by_variant:
+            if key not in self.variant_keys:
+                raise self.fail(f"{path}.variantExamples", f"unknown variant {key!r} (declared: "
+                                f"{', '.join(self.variant_keys) or 'none'})")
+        sub = _Parser(label, self.base, mandatory, self.trusted, block.get("classes"), set(block.get("identifiers", ())),
+                      self.variant_keys, by_variant)
         # the including file's overrides of paths inside the fragment win over the fragment's own
         outer = f"{prefix}." if prefix else ""
         sub.classes.update({k[len(outer):]: v for k, v in self.classes.items() if k.startswith(outer)})
         sub.identifiers |= {k[len(outer):] for k in self.identifiers if k.startswith(outer)}
-        elements = sub.elements(doc["elements"], "$.elements", overrides, "", role, cls, ident)
+        elements = sub.elements(doc["elements"], "$.elements", overrides, "", role, cls, ident, tags)
         self.used |= {outer + k for k in sub.used}
         own = block.get("classes", {}).keys() | set(block.get("identifiers", ()))
         for key in sorted(own - sub.used):
             raise SpecError(label, "$.disclosure", f"no element {key!r} in this fragment")
         known = {p.lstrip(".") for e in elements for p, _ in e.walk("")}
-        for key, what in [(k, "examples") for k in overrides] + [(k, "mandatory") for k in mandatory]:
+        pairs = [(k, "examples") for k in overrides] + [(k, "mandatory") for k in mandatory]
+        pairs += [(k, f"variantExamples.{v}") for v, keyed in by_variant.items() for k in keyed]
+        for key, what in pairs:
             if key not in known:
                 raise self.fail(f"{path}.{what}", f"{key!r} is no element of fragment {name!r}")
         return elements
 
     def element(self, d: Mapping[str, Any], path: str, overrides: Mapping[str, Any], prefix: str,
-                role: str | None = None, cls: str | None = None, ident: bool = False) -> ElementSpec:
+                role: str | None = None, cls: str | None = None, ident: bool = False,
+                tags: tuple[str, ...] = ()) -> ElementSpec:
         id_short = d.get("idShort")
         rel = f"{prefix}.{id_short}".lstrip(".") if id_short else prefix + "[]"
         # disclosure: an explicit class holds for the element and its descendants; otherwise the role decides
@@ -292,8 +337,11 @@ class _Parser:
         if rel in self.mandatory:
             card = {Cardinality.ZERO_TO_ONE: Cardinality.ONE, Cardinality.ZERO_TO_MANY: Cardinality.ONE_TO_MANY}.get(
                 card, card)
+        tags = self.tags(d, path, tags, card)
         vt = d.get("valueType")
         example = overrides.get(rel, d.get("example"))
+        by_variant = dict(d.get("variantExamples", {}))
+        by_variant.update({k: keyed[rel] for k, keyed in self.variant_overrides.items() if rel in keyed})
         allowed = None
         if "allowedValues" in d:
             allowed = tuple(self.lexical(v, vt, f"{path}.allowedValues") if vt else str(v) for v in d["allowedValues"])
@@ -311,10 +359,10 @@ class _Parser:
         if unit is not None and unit not in unit_codes() and unit not in unit_exceptions():
             raise self.fail(f"{path}.unit", f"unit {unit!r} has no UNECE Rec. 20 code in models/{UNITS} "
                                             "and is no listed exception")
-        children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel, role, cls, ident)
+        children = self.elements(d.get("elements", []), f"{path}.elements", overrides, rel, role, cls, ident, tags)
         item = None
         if "item" in d:
-            item = self.element(d["item"], f"{path}.item", overrides, rel, role, cls, ident)
+            item = self.element(d["item"], f"{path}.item", overrides, rel, role, cls, ident, tags)
             if not item.cardinality.many:
                 raise self.fail(f"{path}.item.cardinality", "a list item's cardinality is ZeroToMany or OneToMany")
         spec = ElementSpec(
@@ -328,11 +376,21 @@ class _Parser:
             role=d.get("role"), allowed_values=allowed, allowed_range=rng, example=example,
             content_type=d.get("contentType"), entity_type=d.get("entityType"), children=children, item=item,
             disclosure=_disclosure_class(cls, own_role, role, children, item), identifier=ident,
+            variants=tags, variant_examples=tuple(by_variant.items()),
         )
         if example is not None:
             problem = example_problem(spec, example)
             if problem:
                 raise self.fail(f"{path}.example", problem)
+        for key, value in by_variant.items():
+            where = f"{path}.variantExamples[{key!r}]"
+            if key not in self.variant_keys:
+                raise self.fail(where, f"unknown variant {key!r} (declared: {', '.join(self.variant_keys) or 'none'})")
+            if not spec.in_variant(key):
+                raise self.fail(where, f"the element belongs to variant {', '.join(tags)} only, not {key!r}")
+            problem = example_problem(spec, value) if value is not None else None
+            if problem:
+                raise self.fail(where, problem)
         return spec
 
     def lexical(self, value: Any, vt: str, path: str) -> str:

@@ -51,6 +51,20 @@ class ElementSpec:
     order_relevant: bool | None = None  # SubmodelElementList only; None = metamodel default (true)
     disclosure: str = "partner"  # public | partner | confidential, resolved by the loader (role, model overrides)
     identifier: bool = False  # identifies a person, customer, order, lot or part: pseudonymized by redaction
+    variants: tuple[str, ...] = ()  # exclusive variants (keys of ModelSpec.variants) it belongs to; () = all
+    variant_examples: tuple[tuple[str, Any], ...] = ()  # (variant key, example) where a variant's value differs
+
+    def in_variant(self, key: str) -> bool:
+        """Whether the element belongs to variant ``key`` (untagged elements belong to every variant)."""
+        return not self.variants or key in self.variants
+
+    def example_for(self, key: str | None) -> Any:
+        """The example value in variant ``key`` (its own one where the spec gives it, else ``example``)."""
+        if key is not None:
+            for k, v in self.variant_examples:
+                if k == key:
+                    return v
+        return self.example
 
     def browse_name(self, node_id: str) -> str | None:
         """The BrowseName the spec records for one of the element's OPC UA supplemental semantic IDs."""
@@ -76,6 +90,15 @@ class ElementSpec:
             yield from child.walk(path)
         if self.item is not None:
             yield from self.item.walk(path)
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """One of a model's exclusive process variants (MAG seam vs resistance spot weld): an instance is one of them."""
+    key: str
+    name: Mapping[str, str]
+    definition: Mapping[str, str] = field(default_factory=dict)
+    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,11 +142,27 @@ class ModelSpec:
     reproduces: str | None = None  # file name of the published IDTA template JSON this model reproduces
     deviations: tuple[Mapping[str, Any], ...] = ()  # documented differences from that template
     disclosure_note: Mapping[str, str] = field(default_factory=dict)  # why the classes are what they are (en, ko)
+    variants: tuple[VariantSpec, ...] = ()  # exclusive process variants; () = the model has one kind of record
     file: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
         return f"{self.model}/{self.version}"
+
+    @property
+    def default_variant(self) -> str | None:
+        """Key of the default variant (the one the plain examples describe), None for a model without variants."""
+        return next((v.key for v in self.variants if v.default), None)
+
+    def variant_key(self, variant: str | None) -> str | None:
+        """``variant`` checked against the declared ones (the default when None); ValueError naming the known."""
+        if variant is None:
+            return self.default_variant
+        if variant in {v.key for v in self.variants}:
+            return variant
+        known = ", ".join(v.key for v in self.variants)
+        raise ValueError(f"reference model {self.key} has no variant {variant!r} "
+                         + (f"(known: {known})" if known else "(it declares no variants)"))
 
     def submodel(self, id_short: str) -> SubmodelSpec:
         for sm in self.submodels:
