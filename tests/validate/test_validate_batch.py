@@ -82,7 +82,7 @@ def test_a_crashing_worker_is_a_located_failure_and_the_batch_goes_on(tmp_path, 
     files = _files(tmp_path) * 3
     (tmp_path / "crash.json").write_bytes(dumps(base_env()))
     (tmp_path / "crash2.json").write_bytes(dumps(base_env()))
-    files = files[:5] + [str(tmp_path / "crash.json")] + files[5:] + [str(tmp_path / "crash2.json")]
+    files = [*files[:5], str(tmp_path / "crash.json"), *files[5:], str(tmp_path / "crash2.json")]
     kwargs = {"schema_dir": schema_dir}
     expected = _view(batch.run(files, kwargs, jobs=1))
     _crash_on(monkeypatch, "crash.json", "crash2.json")
