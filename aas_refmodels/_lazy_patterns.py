@@ -18,20 +18,28 @@ MODULES = frozenset({"aas_core3.verification", "aas_core3_1.verification"})
 
 
 class LazyPattern:
-    """``re.compile(pattern, flags)`` done on first use; behaves as the compiled pattern."""
+    """``re.compile(pattern, flags)`` done on first use; behaves as the compiled pattern.
 
-    __slots__ = ("_args", "_compiled", "_lock")
+    Once compiled, the module global that held it is rebound to the compiled pattern, and the proxy's own
+    ``match``/``fullmatch``/``search`` become the compiled pattern's: no cost per match after the first."""
 
     def __init__(self, pattern: Any, flags: int = 0) -> None:
         self._args = (pattern, flags)
         self._compiled: re.Pattern[Any] | None = None
         self._lock = threading.Lock()
+        self._owners: list[tuple[dict[str, Any], str]] = []  # (module globals, name) holding this proxy
 
     def compiled(self) -> re.Pattern[Any]:
         if self._compiled is None:
             with self._lock:
                 if self._compiled is None:
-                    self._compiled = re.compile(*self._args)
+                    compiled = re.compile(*self._args)
+                    self.__dict__.update(match=compiled.match, fullmatch=compiled.fullmatch,
+                                         search=compiled.search)
+                    for namespace, name in self._owners:
+                        if namespace.get(name) is self:
+                            namespace[name] = compiled
+                    self._compiled = compiled
         return self._compiled
 
     def match(self, *args: Any) -> Any:
@@ -44,7 +52,7 @@ class LazyPattern:
         return self.compiled().search(*args)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("__") or name in ("_args", "_compiled", "_lock", "_owners"):
             raise AttributeError(name)
         return getattr(self.compiled(), name)
 
@@ -76,6 +84,10 @@ class _Loader(importlib.abc.Loader):
             self._loader.exec_module(module)
         finally:
             sys.modules["re"] = real
+        namespace = vars(module)
+        for name, value in list(namespace.items()):
+            if isinstance(value, LazyPattern):
+                value._owners.append((namespace, name))
 
     def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... of the real loader
         return getattr(self._loader, name)

@@ -103,6 +103,9 @@ def test_deferred_patterns_match_as_compiled(module):
     lazy = {k: v for k, v in vars(fresh).items() if isinstance(v, _lazy_patterns.LazyPattern)}
     assert len(lazy) >= 10  # every module-level pattern is deferred
     assert fresh.re is not re and fresh.re.compile is not re.compile and sys.modules["re"] is re
+    name = next(iter(lazy))
+    assert bool(lazy[name].match("x")) == bool(re.compile(lazy[name].pattern, lazy[name].flags).match("x"))
+    assert isinstance(vars(fresh)[name], re.Pattern)  # once compiled, the module holds the compiled pattern
     for name, pattern in lazy.items():
         eager = re.compile(pattern.pattern, pattern.flags)  # attribute access compiles the deferred one
         for s in SAMPLES:
@@ -110,6 +113,7 @@ def test_deferred_patterns_match_as_compiled(module):
             assert (got and got.span()) == (want and want.span()), (name, s)
             assert bool(pattern.fullmatch(s)) == bool(eager.fullmatch(s)) and bool(pattern.search(s)) == bool(
                 eager.search(s))
+        assert vars(fresh)[name] is pattern.compiled() and pattern.match == pattern.compiled().match
     for name in (n for n in dir(fresh) if n.startswith("matches_")):
         for s in SAMPLES:
             assert getattr(fresh, name)(s) == getattr(sys.modules[module], name)(s), (name, s)
