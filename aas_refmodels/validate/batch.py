@@ -97,8 +97,8 @@ def _parallel(files: list[str], kwargs: dict[str, Any], jobs: int,
 
     from .._lazy_patterns import install
     install()
-    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else None)
+    fork = _fork_available()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     if fork:
         warm(kwargs)
     ranges = chunks(len(files), jobs)
@@ -119,7 +119,8 @@ def _parallel(files: list[str], kwargs: dict[str, Any], jobs: int,
                 pool.close(abort=True)
                 reports = [_isolated(context, f, kwargs, fork) for f in files[start:end]]
                 pool = _Pool(context, jobs, kwargs, fork)
-                pending = collections.deque((s, e, pool.submit(files[s:e])) for s, e, _f in pending)
+                pending = collections.deque((s, e, f if _succeeded(f) else pool.submit(files[s:e]))
+                                            for s, e, f in pending)
             except Exception as exc:  # e.g. a report that could not be sent back: located, the batch goes on
                 reports = [Report(f, failure=_one_line(exc)) for f in files[start:end]]
             for report in reports:
@@ -129,6 +130,12 @@ def _parallel(files: list[str], kwargs: dict[str, Any], jobs: int,
         finished = True
     finally:
         pool.close(abort=not finished)
+
+
+def _fork_available() -> bool:
+    """Workers forked from the warmed parent: Linux (macOS and Windows spawn fresh interpreters)."""
+    import multiprocessing
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 class _Pool:
@@ -142,13 +149,22 @@ class _Pool:
         self.started = self.closed = False
 
     def submit(self, paths: list[str]) -> Future[list[Report]]:
-        if self.started or not self.fork:
-            return self.executor.submit(_chunk_in_worker, paths)
-        gc.freeze()  # objects the workers inherit stay out of their collector (no copy-on-write by the gc)
+        """The chunk's future; a pool already broken (a worker died) gives a future failed with that."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        frozen = self.fork and not self.started
+        if frozen:
+            gc.freeze()  # objects the workers inherit stay out of their collector (no copy-on-write by the gc)
         try:
-            return self.executor.submit(_chunk_in_worker, paths)  # fork: every worker starts here
+            return self.executor.submit(_chunk_in_worker, paths)  # fork: every worker starts at the first
+        except BrokenProcessPool as exc:
+            failed: Future[list[Report]] = Future()
+            failed.set_exception(exc)
+            return failed
         finally:
-            gc.unfreeze()
+            if frozen:
+                gc.unfreeze()
             self.started = True
 
     def close(self, abort: bool) -> None:
@@ -158,8 +174,10 @@ class _Pool:
         if not abort:
             self.executor.shutdown(wait=True)
             return
-        terminate = getattr(self.executor, "terminate_workers", None)  # Python 3.14+
+        # private attributes where Python has no public way (terminate_workers() is 3.14+); every wait is bounded
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        manager = getattr(self.executor, "_executor_manager_thread", None)
+        terminate = getattr(self.executor, "terminate_workers", None)
         self.executor.shutdown(wait=False, cancel_futures=True)
         if terminate is not None:
             with contextlib.suppress(Exception):
@@ -170,6 +188,12 @@ class _Pool:
         for process in processes:
             with contextlib.suppress(Exception):
                 process.join(5)
+        if manager is not None:
+            manager.join(5)  # it reaps the workers of a pool that broke before we looked
+
+
+def _succeeded(future: Future[list[Report]]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 def _isolated(context: Any, path: str, kwargs: dict[str, Any], fork: bool) -> Report:

@@ -118,3 +118,11 @@ def test_ctrl_c_ends_the_batch_and_its_workers(tmp_path, schema_dir):
     with pytest.raises(KeyboardInterrupt):
         list(batch.run(_slow_files(tmp_path), {"schema_dir": schema_dir}, jobs=2, progress=interrupt))
     assert multiprocessing.active_children() == []
+
+
+def test_spawned_workers_warm_themselves_and_give_the_same_reports(tmp_path, schema_dir, monkeypatch):
+    files = _files(tmp_path) * 2
+    kwargs = {"schema_dir": schema_dir}
+    monkeypatch.setattr(batch, "_fork_available", lambda: False)  # as on macOS and Windows
+    assert _view(batch.run(files, kwargs, jobs=2)) == _view(batch.run(files, kwargs, jobs=1))
+    assert multiprocessing.active_children() == []
