@@ -126,3 +126,41 @@ def test_spawned_workers_warm_themselves_and_give_the_same_reports(tmp_path, sch
     monkeypatch.setattr(batch, "_fork_available", lambda: False)  # as on macOS and Windows
     assert _view(batch.run(files, kwargs, jobs=2)) == _view(batch.run(files, kwargs, jobs=1))
     assert multiprocessing.active_children() == []
+
+
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return f.read().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not (FORK and os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")),
+                    reason="Linux /proc")
+def test_ctrl_c_on_the_command_line_ends_it_and_its_workers(tmp_path, schema_dir):
+    import signal
+    import subprocess
+
+    _slow_files(tmp_path, 200)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.Popen([sys.executable, "-m", "aas_refmodels.cli", "validate", str(tmp_path), "-q", "--jobs",
+                             "2"], cwd=root, env=dict(os.environ, PYTHONPATH=root, AASREF_SCHEMA_DIR=str(schema_dir)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(workers := _children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) == 2, "the workers did not start"
+    os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0 and "Traceback" not in err.decode()
+    time.sleep(0.2)
+    assert not [w for w in workers if os.path.exists(f"/proc/{w}") and "zombie" not in _state(w)]
+
+
+def _state(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((line for line in f if line.startswith("State:")), "").lower()
+    except OSError:
+        return "zombie"
