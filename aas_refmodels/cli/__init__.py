@@ -6,16 +6,58 @@ Exit codes: 0 ok, 1 the model or values are invalid (or findings), 2 usage error
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
+from typing import Any
 
 import click
 
-from .. import __version__
-from .build_cmds import COMMANDS as _BUILD
+# command name -> module of aas_refmodels.cli that defines it (in its COMMANDS list). A command's module is
+# imported only when that command runs (or when --help lists them all): `aasref validate FILE` does not
+# import the build, ingest, collect, fix or redact layers (fast start; tests/test_cli_startup.py).
+LAZY_COMMANDS: dict[str, str] = {
+    "list": "build_cmds", "show": "build_cmds", "build": "build_cmds", "convert": "build_cmds",
+    "validate": "validate_cmds", "rules": "validate_cmds", "explain": "validate_cmds",
+    "schemas": "schemas_cmds",  # aasref schemas status|install
+    "ingest": "ingest_cmds", "map": "ingest_cmds",
+    "collect": "collect_cmds",  # asyncua is imported when it runs
+    "fix": "fix_cmds",  # submission profiles
+    "redact": "redact_cmds",  # disclosure levels
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="aasref")
+class _LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(LAZY_COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module = importlib.import_module(f"{__name__}.{LAZY_COMMANDS[cmd_name]}")
+            for command in module.COMMANDS:
+                if command.name in LAZY_COMMANDS:
+                    self.commands.setdefault(command.name, command)
+        return self.commands.get(cmd_name)
+
+    def load_all(self) -> dict[str, click.Command]:
+        """Every subcommand (imports all command modules): ``{name: command}``."""
+        ctx = click.Context(self)
+        return {name: cmd for name in self.list_commands(ctx) if (cmd := self.get_command(ctx, name)) is not None}
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version: the distribution's metadata is read only when asked for (importlib.metadata costs start-up)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .. import __version__
+    click.echo(f"aasref, version {__version__}")
+    ctx.exit()
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def main() -> None:
     """AAS reference models for representative manufacturing processes.
 
@@ -24,6 +66,8 @@ def main() -> None:
                 2 usage error, 3 could not run (unreadable file, I/O).
     """
     tolerant_streams()
+    from .._lazy_patterns import install
+    install()  # aas-core's patterns compiled when first used (start-up of `aasref validate`)
 
 
 def tolerant_streams() -> None:
@@ -35,39 +79,8 @@ def tolerant_streams() -> None:
                 reconfigure(errors="replace")
 
 
-for _command in _BUILD:
-    main.add_command(_command)
-
-try:  # the validator's commands (validate, rules, explain)
-    from .validate_cmds import COMMANDS as _VALIDATE
-except ImportError:  # pragma: no cover - only while the validator is absent
-    _VALIDATE = []
-for _command in _VALIDATE:
-    main.add_command(_command)
-
-from .schemas_cmds import COMMANDS as _SCHEMAS  # noqa: E402  (aasref schemas status|install)
-
-for _command in _SCHEMAS:
-    main.add_command(_command)
-
-from .ingest_cmds import COMMANDS as _INGEST  # noqa: E402  (ingest, map)
-
-for _command in _INGEST:
-    main.add_command(_command)
-
-from .collect_cmds import COMMANDS as _COLLECT  # noqa: E402  (aasref collect; asyncua is imported when it runs)
-
-for _command in _COLLECT:
-    main.add_command(_command)
-
-from .fix_cmds import COMMANDS as _FIX  # noqa: E402  (aasref fix: submission profiles)
-
-for _command in _FIX:
-    main.add_command(_command)
-
-try:  # aasref redact (disclosure levels)
-    from .redact_cmds import COMMANDS as _REDACT
-except ImportError:  # pragma: no cover
-    _REDACT = []
-for _command in _REDACT:
-    main.add_command(_command)
+def __getattr__(name: str) -> Any:
+    if name == "__version__":  # formerly imported here; kept for callers that read it from the CLI module
+        from .. import __version__
+        return __version__
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

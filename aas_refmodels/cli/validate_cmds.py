@@ -134,9 +134,10 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
         if show_progress:
             from rich.console import Console
             from rich.progress import Progress
-            with Progress(console=Console(stderr=True), transient=True) as progress:
+            # refreshed from the loop, no refresh thread: worker processes are forked from a single thread
+            with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as progress:
                 task = progress.add_task("validating", total=len(files))
-                for r in batch.run(files, kwargs, jobs, lambda n: progress.advance(task, n), stdin):
+                for r in batch.run(files, kwargs, jobs, _throttled(progress, task), stdin):
                     reports.append(r)
         else:
             reports = list(batch.run(files, kwargs, jobs, None, stdin))
@@ -180,6 +181,20 @@ def validate_cmd(paths: tuple[str, ...], fmt: str, output: str | None, select: t
         if notes:
             click.echo(f"note: {notes[0]}", err=True)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _throttled(progress: Any, task: Any, interval: float = 0.1) -> Any:
+    """``advance(n)`` for a progress bar without auto-refresh: the bar is redrawn at most every ``interval`` s."""
+    import time
+    last = [0.0]
+
+    def advance(n: int) -> None:
+        progress.advance(task, n)
+        now = time.monotonic()
+        if now - last[0] >= interval:
+            last[0] = now
+            progress.refresh()
+    return advance
 
 
 def _from_option(name: str) -> bool:

@@ -61,7 +61,7 @@ def test_commands_exposed():
 
 def test_group_wires_the_commands():
     from aas_refmodels.cli import main
-    assert {"validate", "rules", "explain"} <= set(main.commands)
+    assert {"validate", "rules", "explain"} <= set(main.load_all())
 
 
 def test_clean_file_exits_0(runner, clean_file, schema_dir):
@@ -236,12 +236,17 @@ def test_progress_bar_only_on_a_terminal(runner, tmp_path, schema_dir, monkeypat
         def advance(self, task, n):
             calls.append(n)
 
+        def refresh(self):
+            calls.append("refresh")
+
     import rich.progress
     monkeypatch.setattr(rich.progress, "Progress", FakeProgress)
     monkeypatch.setattr(cmds, "_stderr_is_terminal", lambda: True)
     res = invoke(runner, [str(tmp_path)], schema_dir)
     assert res.exit_code == 0
     assert calls.count(1) == 3 and calls[0]["console"].stderr
+    # no refresh thread (workers are forked from one thread): redrawn from the loop, the first time at once
+    assert calls[0]["auto_refresh"] is False and calls[2] == "refresh"
 
 
 def test_internal_failure_on_one_file_is_exit_3_and_batch_continues(runner, tmp_path, schema_dir, monkeypatch):
