@@ -5,15 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from basyx.aas import model
 from basyx.aas.model.concept import ConceptDescription
 
-from .. import xstypes
+from .. import frozen, xstypes
 from ..errors import ValuesError
 from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
 from ..spec.loader import content_type_problem, path_problem
@@ -24,6 +25,7 @@ from .qualifiers import add_disclosure_qualifiers, disclosure_concept_descriptio
 from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
+_L = TypeVar("_L", bound=model.LangStringSet)
 _HINTED = 20  # unknown paths that get a "did you mean" (each compares with every path of the model)
 
 _CLASSES: dict[str, type[model.SubmodelElement]] = {
@@ -114,7 +116,7 @@ def build_instance(
         tz = V.resolve_timezone(timezone)
     except ValueError as exc:
         raise ValuesError(f"values for {spec.key}", [("timezone", str(exc))]) from None
-    filler = _Filler(flat, index, attachments_dir, allow_any_source, tz)
+    filler = _Filler(flat, index, attachments_dir, allow_any_source, tz, _statics(spec))
     filler.problems.extend(problems)
     asset = default_asset_id(spec) if asset_id is None else asset_id
     id_problem = asset_id_problem(asset)
@@ -152,6 +154,61 @@ def _common(e: ElementSpec, id_short: str | None, qualifiers: list[model.Qualifi
         id_short=id_short, display_name=names(e.name), description=texts(e.definition),
         semantic_id=global_ref(e.semantic_id),
         supplemental_semantic_id=[global_ref(s) for s in e.supplemental_semantic_ids], qualifier=qualifiers,
+    )
+
+
+class _Static(NamedTuple):
+    """What an element of an instance takes from its spec element alone, made once per spec element."""
+
+    element: ElementSpec  # held, so that its id() stays its own while the entry lives
+    name: dict[str, str]  # the texts the language sets were made from (a changed dict is noticed)
+    definition: dict[str, str]
+    display_name: model.MultiLanguageNameType
+    description: model.MultiLanguageTextType
+    semantic_id: model.ExternalReference
+    supplemental: tuple[model.ExternalReference, ...]
+
+
+# spec object -> {id(element spec): its _Static}; entries leave with the spec (weakref callback)
+_STATICS: dict[int, tuple[weakref.ref[ModelSpec], dict[int, _Static]]] = {}
+
+
+def _statics(spec: ModelSpec) -> dict[int, _Static]:
+    key = id(spec)
+    entry = _STATICS.get(key)
+    if entry is None or entry[0]() is not spec:
+        def forget(ref: weakref.ref[ModelSpec], key: int = key) -> None:
+            current = _STATICS.get(key)
+            if current is not None and current[0] is ref:
+                del _STATICS[key]
+
+        try:
+            entry = _STATICS[key] = (weakref.ref(spec, forget), {})
+        except TypeError:  # a spec type without weak references: made again for every instance
+            return {}
+    return entry[1]
+
+
+def _copy_langs(template: _L) -> _L:
+    """A new language set with the (already checked) texts of ``template``: changing it leaves others alone."""
+    new = object.__new__(type(template))
+    new.__dict__.update(template.__dict__)
+    new._dict = dict(template._dict)
+    return new
+
+
+def _instance_common(e: ElementSpec, id_short: str | None, statics: dict[int, _Static]) -> dict[str, Any]:
+    """``_common(e, id_short, [])``, with the semantic IDs shared (references are immutable; registered in
+    :mod:`aas_refmodels.frozen` for the writers) and the language sets copied from ones made once."""
+    st = statics.get(id(e))
+    if st is None or st.element is not e or st.name != e.name or st.definition != e.definition:
+        st = statics[id(e)] = _Static(
+            e, dict(e.name), dict(e.definition), names(e.name), texts(e.definition),
+            frozen.share(global_ref(e.semantic_id)),
+            tuple(frozen.share(global_ref(s)) for s in e.supplemental_semantic_ids))
+    return dict(
+        id_short=id_short, display_name=_copy_langs(st.display_name), description=_copy_langs(st.description),
+        semantic_id=st.semantic_id, supplemental_semantic_id=list(st.supplemental), qualifier=[],
     )
 
 
@@ -214,8 +271,10 @@ class _Hinter:
 
 class _Filler:
     def __init__(self, flat: dict[str, Any], index: Mapping[str, ElementSpec], attachments_dir: Path | None,
-                 allow_any_source: bool = False, tz: datetime.tzinfo | None = None) -> None:
+                 allow_any_source: bool = False, tz: datetime.tzinfo | None = None,
+                 statics: dict[int, _Static] | None = None) -> None:
         self.flat, self.index, self.dir = flat, index, attachments_dir
+        self.statics: dict[int, _Static] = {} if statics is None else statics
         self.allow_any_source = allow_any_source
         self.tz = tz or V.resolve_timezone(None)
         self.used: set[str] = set()
@@ -244,7 +303,7 @@ class _Filler:
         return out
 
     def one(self, e: ElementSpec, path: str, id_short: str | None, required: bool) -> model.SubmodelElement | None:
-        c = _common(e, id_short, [])
+        c = _instance_common(e, id_short, self.statics)
         mt = e.model_type
         if mt in V.LEAF_TYPES:
             value = self.normalized(e, self.flat[path]) if path in self.flat else V.ABSENT
