@@ -51,6 +51,9 @@ def _key(k: Any, es: Callable[[str], str] = _encode_str) -> str:
 
 
 _LANG_TYPES: dict[type, bool] = {}
+# (mode, indentation, *language/text pairs) -> rendered text: a language set's text depends on its content alone
+_LANG_TEXTS: dict[tuple[Any, ...], str] = {}
+_LANG_TEXTS_MAX = 20_000
 
 
 def _is_lang(t: type, o: object) -> bool:
@@ -131,8 +134,19 @@ def dumps_indented(obj: Any, default: Callable[[Any], Any], indent: int | None =
             enc(list(o), ind)
         elif isinstance(o, dict):
             enc(dict(o), ind)
-        elif _is_lang(t, o):  # what basyx's _lang_string_set_to_json gives
-            enc([{"language": k, "text": v} for k, v in o.items()], ind)
+        elif _is_lang(t, o):  # what basyx's _lang_string_set_to_json gives, remembered by content
+            items = o._dict if type(getattr(o, "_dict", None)) is dict else dict(o.items())
+            key = (mode, ind, *items.items())
+            text = _LANG_TEXTS.get(key)
+            if text is None:
+                mark = len(out)
+                enc([{"language": k, "text": v} for k, v in items.items()], ind)
+                text = "".join(out[mark:])
+                del out[mark:]
+                if len(_LANG_TEXTS) >= _LANG_TEXTS_MAX:
+                    _LANG_TEXTS.clear()
+                _LANG_TEXTS[key] = text
+            put(text)
         else:
             cache = renderings(o)
             if cache is None:
