@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime
+import re
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
 _L = TypeVar("_L", bound=model.LangStringSet)
+_NUMBERED = re.compile(r"\[(\d+)\]")  # what V.indices matches after a path
 _HINTED = 20  # unknown paths that get a "did you mean" (each compares with every path of the model)
 
 _CLASSES: dict[str, type[model.SubmodelElement]] = {
@@ -275,6 +278,7 @@ class _Filler:
                  statics: dict[int, _Static] | None = None) -> None:
         self.flat, self.index, self.dir = flat, index, attachments_dir
         self.statics: dict[int, _Static] = {} if statics is None else statics
+        self._paths: tuple[set[str], dict[str, set[int]]] | None = None
         self.allow_any_source = allow_any_source
         self.tz = tz or V.resolve_timezone(None)
         self.used: set[str] = set()
@@ -284,12 +288,35 @@ class _Filler:
     def problem(self, path: str, message: str) -> None:
         self.problems.append((path, message))
 
+    def _index_paths(self) -> tuple[set[str], dict[str, set[int]]]:
+        """Every key and each of its prefixes that ends before a ``.`` or ``[``; prefix -> the ``[i]`` after it."""
+        if self._paths is None:
+            prefixes: set[str] = set()
+            numbered: dict[str, set[int]] = {}
+            for k in self.flat:
+                prefixes.add(k)
+                for i, ch in enumerate(k):
+                    if ch == "." or ch == "[":
+                        prefixes.add(k[:i])
+                for m in _NUMBERED.finditer(k):
+                    numbered.setdefault(k[:m.start()], set()).add(int(m.group(1)))
+            self._paths = prefixes, numbered
+        return self._paths
+
+    def present(self, path: str) -> bool:
+        """``any(V.under(self.flat, path))``: a key at or below ``path``."""
+        return path in self._index_paths()[0]
+
+    def indices(self, path: str) -> list[int]:
+        """``V.indices(self.flat, path)``: the indices ``i`` of the keys ``path[i]...``."""
+        return sorted(self._index_paths()[1].get(path, ()))
+
     def elements(self, specs: tuple[ElementSpec, ...], parent: str) -> list[model.SubmodelElement]:
         out: list[model.SubmodelElement] = []
         for e in specs:
             if e.repeated:
                 base = f"{parent}.{e.base_id_short}"
-                found = V.indices(self.flat, base)
+                found = self.indices(base)
                 if not found and e.cardinality.required:
                     self.problem(base + "[0]", f"missing: at least one {e.base_id_short} is required")
                 for n, i in enumerate(found, start=1):
@@ -315,12 +342,12 @@ class _Filler:
                     self.problem(path, f"missing mandatory {mt}{given}")
                 return None
             return self.leaf(e, path, value, c)
-        present = any(True for _ in V.under(self.flat, path))
+        present = self.present(path)
         if not present and not required:
             return None
         if mt == "SubmodelElementList":
             assert e.item is not None
-            found = V.indices(self.flat, path)
+            found = self.indices(path)
             if not found and e.item.cardinality.required:
                 self.problem(path, "missing: the list needs at least one item")
             items = [x for i in found if (x := self.one(e.item, f"{path}[{i}]", None, True)) is not None]
@@ -360,13 +387,18 @@ class _Filler:
         mt = e.model_type
         if mt == "File" and isinstance(value, Mapping):
             return self.file(e, path, value, c)
-        problem = example_problem(e, value)
+        coerced = value
+        if mt == "Property":  # coerced once here: example_problem gets the coerced value (coerce is idempotent)
+            assert e.value_type
+            with contextlib.suppress(ValueError):  # example_problem says why
+                coerced = xstypes.coerce(value, e.value_type)
+        problem = example_problem(e, coerced)
         if problem:
             self.problem(path, problem)
             return None
         if mt == "Property":
             assert e.value_type
-            return model.Property(value_type=xstypes.type_class(e.value_type), value=xstypes.coerce(value, e.value_type), **c)
+            return model.Property(value_type=xstypes.type_class(e.value_type), value=coerced, **c)
         if mt == "Range":
             assert e.value_type
             lo, hi = (value.get("min"), value.get("max")) if isinstance(value, Mapping) else value
