@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime
 import re
 import weakref
@@ -28,6 +27,7 @@ from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
 _L = TypeVar("_L", bound=model.LangStringSet)
+_SEPARATOR = re.compile(r"[.\[]")
 _NUMBERED = re.compile(r"\[(\d+)\]")  # what V.indices matches after a path
 _HINTED = 20  # unknown paths that get a "did you mean" (each compares with every path of the model)
 
@@ -295,9 +295,8 @@ class _Filler:
             numbered: dict[str, set[int]] = {}
             for k in self.flat:
                 prefixes.add(k)
-                for i, ch in enumerate(k):
-                    if ch == "." or ch == "[":
-                        prefixes.add(k[:i])
+                for m in _SEPARATOR.finditer(k):
+                    prefixes.add(k[:m.start()])
                 for m in _NUMBERED.finditer(k):
                     numbered.setdefault(k[:m.start()], set()).add(int(m.group(1)))
             self._paths = prefixes, numbered
@@ -387,18 +386,13 @@ class _Filler:
         mt = e.model_type
         if mt == "File" and isinstance(value, Mapping):
             return self.file(e, path, value, c)
-        coerced = value
-        if mt == "Property":  # coerced once here: example_problem gets the coerced value (coerce is idempotent)
-            assert e.value_type
-            with contextlib.suppress(ValueError):  # example_problem says why
-                coerced = xstypes.coerce(value, e.value_type)
-        problem = example_problem(e, coerced)
+        problem = example_problem(e, value)
         if problem:
             self.problem(path, problem)
             return None
         if mt == "Property":
             assert e.value_type
-            return model.Property(value_type=xstypes.type_class(e.value_type), value=coerced, **c)
+            return model.Property(value_type=xstypes.type_class(e.value_type), value=xstypes.coerce(value, e.value_type), **c)
         if mt == "Range":
             assert e.value_type
             lo, hi = (value.get("min"), value.get("max")) if isinstance(value, Mapping) else value
