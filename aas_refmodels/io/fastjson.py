@@ -50,17 +50,21 @@ def _key(k: Any, es: Callable[[str], str] = _encode_str) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
 
 
-_LANG_TYPES: dict[type, bool] = {}
+_PLAIN, _LANG, _OBJECT = 0, 1, 2  # what a type's instances are to dumps_indented
+_KIND: dict[type, int] = {}
 # (mode, indentation, *language/text pairs) -> rendered text: a language set's text depends on its content alone
 _LANG_TEXTS: dict[tuple[Any, ...], str] = {}
 _LANG_TEXTS_MAX = 20_000
 
 
-def _is_lang(t: type, o: object) -> bool:
-    found = _LANG_TYPES.get(t)
-    if found is None:
-        found = _LANG_TYPES[t] = isinstance(o, model.LangStringSet)
-    return found
+def _kind_of(o: object) -> int:
+    """_PLAIN: what json encodes itself (str, None, bool, int, float, list, tuple, dict and their subclasses);
+    _LANG: a basyx LangStringSet; _OBJECT: anything else (``default`` converts it). Depends on the type alone."""
+    if o is None or isinstance(o, (str, int, float, list, tuple, dict)):
+        return _PLAIN
+    if isinstance(o, model.LangStringSet):
+        return _LANG
+    return _OBJECT
 
 
 def dumps_indented(obj: Any, default: Callable[[Any], Any], indent: int | None = 2, ensure_ascii: bool = False,
@@ -117,24 +121,31 @@ def dumps_indented(obj: Any, default: Callable[[Any], Any], indent: int | None =
                 else:
                     enc(v, inner)
             put(closing)
-        # the order of json.encoder._iterencode for everything else
-        elif isinstance(o, str):
-            put(es(o))
-        elif o is None:
-            put("null")
-        elif o is True:
-            put("true")
-        elif o is False:
-            put("false")
-        elif isinstance(o, int):
-            put(int.__repr__(o))
-        elif isinstance(o, float):
-            put(_float(o))
-        elif isinstance(o, (list, tuple)):
-            enc(list(o), ind)
-        elif isinstance(o, dict):
-            enc(dict(o), ind)
-        elif _is_lang(t, o):  # what basyx's _lang_string_set_to_json gives, remembered by content
+        elif (kind := _KIND.get(t)) is None or kind == _PLAIN:
+            if kind is None:
+                _KIND[t] = _kind_of(o)
+                enc(o, ind)
+                return
+            # the order of json.encoder._iterencode for everything else
+            if isinstance(o, str):
+                put(es(o))
+            elif o is None:
+                put("null")
+            elif o is True:
+                put("true")
+            elif o is False:
+                put("false")
+            elif isinstance(o, int):
+                put(int.__repr__(o))
+            elif isinstance(o, float):
+                put(_float(o))
+            elif isinstance(o, (list, tuple)):
+                enc(list(o), ind)
+            elif isinstance(o, dict):
+                enc(dict(o), ind)
+            else:
+                enc(default(o), ind)
+        elif kind == _LANG:  # what basyx's _lang_string_set_to_json gives, remembered by content
             items = o._dict if type(getattr(o, "_dict", None)) is dict else dict(o.items())
             key = (mode, ind, *items.items())
             text = _LANG_TEXTS.get(key)
