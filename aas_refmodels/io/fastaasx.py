@@ -14,11 +14,11 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-import pyecma376_2
 from basyx.aas import model
 from basyx.aas.adapter import aasx
 from basyx.aas.util import traversal
 from lxml import etree
+from pyecma376_2.package_model import OPCRelationship, OPCTargetMode, normalize_part_name
 
 from .fastjson import aas_json
 from .fastxml import environment_element
@@ -33,7 +33,7 @@ def part_bytes(objects: model.AbstractObjectStore[Any, Any], write_json: bool) -
     return buf.getvalue()
 
 
-class AASXWriter(aasx.AASXWriter):  # type: ignore[misc]
+class AASXWriter(aasx.AASXWriter):
     """basyx's writer; the environment part comes from :func:`part_bytes`."""
 
     def write_all_aas_objects(  # basyx's method, step for step
@@ -43,7 +43,7 @@ class AASXWriter(aasx.AASXWriter):  # type: ignore[misc]
         file_store: aasx.AbstractSupplementaryFileContainer,
         write_json: bool = False,
         split_part: bool = False,
-        additional_relationships: Iterable[pyecma376_2.OPCRelationship] = (),
+        additional_relationships: Iterable[OPCRelationship] = (),
     ) -> None:
         logger = aasx.logger
         logger.debug(f"Writing AASX part {part_name} with AAS objects ...")
@@ -93,14 +93,14 @@ class AASXWriter(aasx.AASXWriter):  # type: ignore[misc]
             logger.debug(f"Writing supplementary file {file_name} to AASX package ...")
             with self.writer.open_part(file_name, content_type) as p:
                 file_store.write_file(file_name, p)
-            supplementary_file_names.append(pyecma376_2.package_model.normalize_part_name(file_name))
+            supplementary_file_names.append(normalize_part_name(file_name))
             self._supplementary_part_names[file_name] = digest
 
         logger.debug(f"Writing aas-suppl relationships for AAS object part {part_name} to AASX package ...")
         self.writer.write_relationships(
             itertools.chain(
-                (pyecma376_2.OPCRelationship(f"r{i}", aasx.RELATIONSHIP_TYPE_AAS_SUPL, name,
-                                             pyecma376_2.OPCTargetMode.INTERNAL)
+                (OPCRelationship(f"r{i}", aasx.RELATIONSHIP_TYPE_AAS_SUPL, name,
+                                             OPCTargetMode.INTERNAL)
                  for i, name in enumerate(supplementary_file_names)),
                 additional_relationships,
             ),

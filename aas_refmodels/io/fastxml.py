@@ -15,6 +15,7 @@ from typing import Any
 from basyx.aas import model
 from basyx.aas.adapter import _generic
 from basyx.aas.adapter.xml import xml_serialization as xs
+from basyx.aas.model.concept import ConceptDescription
 from lxml import etree
 
 from ..frozen import renderings
@@ -22,7 +23,7 @@ from ..frozen import renderings
 _KEY = "xml-element"
 
 
-def _concept_description(cd: model.ConceptDescription) -> etree._Element:
+def _concept_description(cd: ConceptDescription) -> etree._Element:
     cache = renderings(cd)
     if cache is None:
         return xs.concept_description_to_xml(cd)
@@ -36,13 +37,13 @@ def environment_element(data: model.AbstractObjectStore[Any, Any]) -> etree._Ele
     """basyx's ``object_store_to_xml_element(data)`` (the same tree)."""
     shells: list[model.AssetAdministrationShell] = []
     submodels: list[model.Submodel] = []
-    concept_descriptions: list[model.ConceptDescription] = []
+    concept_descriptions: list[ConceptDescription] = []
     for obj in data:
         if isinstance(obj, model.AssetAdministrationShell):
             shells.append(obj)
         elif isinstance(obj, model.Submodel):
             submodels.append(obj)
-        elif isinstance(obj, model.ConceptDescription):
+        elif isinstance(obj, ConceptDescription):
             concept_descriptions.append(obj)
     root = etree.Element(xs.NS_AAS + "environment", nsmap=_generic.XML_NS_MAP)
     if shells:
