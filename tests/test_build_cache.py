@@ -17,6 +17,7 @@ from basyx.aas import model
 from basyx.aas.adapter import aasx
 from basyx.aas.adapter.json import write_aas_json_file
 from basyx.aas.adapter.xml import write_aas_xml_file
+from basyx.aas.util import traversal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +51,10 @@ def _basyx_xml(objects: list[model.Identifiable]) -> bytes:
 def _package(cls: type, objects: list[model.Identifiable], write_json: bool) -> dict[str, bytes]:
     buf = io.BytesIO()
     files = aasx.DictSupplementaryFileContainer()
-    files.add_file("/aasx/files/manual.pdf", io.BytesIO(b"%PDF-1.4 test"), "application/pdf")
+    paths = {el.value for obj in objects if isinstance(obj, model.Submodel) for el in traversal.walk_submodel(obj)
+             if isinstance(el, model.File) and el.value and el.value.startswith("/")}
+    for path in sorted(paths):  # the File targets as supplementary files: their parts and relationships too
+        files.add_file(path, io.BytesIO(b"%PDF-1.4 " + path.encode()), "application/pdf")
     with cls(buf) as writer:
         writer.write_all_aas_objects("/aasx/data." + ("json" if write_json else "xml"), _store(objects), files,
                                      write_json=write_json)
@@ -71,8 +75,19 @@ def test_cached_writers_give_basyx_bytes_for_every_model(name, version):
     for built in (first, template, second, first):  # the second time from the warm cache
         _same_as_basyx(built.objects())
     for write_json in (True, False):
-        assert _package(fastaasx.AASXWriter, second.objects(), write_json) == \
-            _package(aasx.AASXWriter, second.objects(), write_json)
+        members = _package(fastaasx.AASXWriter, second.objects(), write_json)
+        assert members == _package(aasx.AASXWriter, second.objects(), write_json)
+
+
+def test_supplementary_files_are_written_like_basyx():
+    built = build_instance(load_model("machining"))
+    sm = built.submodels[0]
+    sm.submodel_element.add(model.File("Manual", content_type="application/pdf", value="/aasx/files/manual.pdf"))
+    sm.submodel_element.add(model.File("Drawing", content_type="application/pdf", value="/aasx/files/drawing.pdf"))
+    for write_json in (True, False):
+        members = _package(fastaasx.AASXWriter, built.objects(), write_json)
+        assert "aasx/files/manual.pdf" in members and "aasx/files/drawing.pdf" in members
+        assert members == _package(aasx.AASXWriter, built.objects(), write_json)
 
 
 def test_two_specs_in_one_process_interleaved():
