@@ -194,3 +194,14 @@ def test_path_index_answers_like_values_under_and_indices(keys, path):
     for p in {path, *keys, *(k.rpartition(".")[0] for k in keys), *(k.partition("[")[0] for k in keys)}:
         assert filler.present(p) == any(True for _ in V.under(flat, p)), p
         assert filler.indices(p) == V.indices(flat, p), p
+
+
+def test_split_paths_are_remembered_but_each_call_gets_its_own_list():
+    first = V.split("ProcessData.Tools[2].Name")
+    first.append("changed")
+    assert V.split("ProcessData.Tools[2].Name") == ["ProcessData", "Tools", 2, "Name"]
+    long = ".".join(["A"] * 200)
+    assert V.split(long) == ["A"] * 200
+    for bad in ("A..B", "A.1B", ".".join(["A"] * 200) + ".1"):
+        with pytest.raises(ValueError):
+            V.split(bad)
