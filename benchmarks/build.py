@@ -2,8 +2,8 @@
 
     python -m benchmarks.build [--model machining] [--records 200] [--repeat 5]
 
-Per record: ``build_instance(spec, values)`` and ``write(built.objects(), file)`` as JSON, XML and AASX, and the
-two halves alone (``build_instance``; ``write`` of one built model). Baseline in the same run, per format: the
+Per record: ``build_instance(spec, values)`` (the model's example values as one flat record) and
+``write(built.objects(), file)`` as JSON, XML and AASX, and the two halves alone (``build_instance``; ``write`` of one built model). Baseline in the same run, per format: the
 plain path a script would take with basyx, i.e. the per-spec caches cleared for every record (ConceptDescriptions
 and the semantic IDs / names of every element built again) and basyx's own writers (``write_aas_json_file(indent=2)``,
 ``write_aas_xml_file(pretty_print=True)``, ``AASXWriter``), each written atomically like ours. Reported:
@@ -47,16 +47,18 @@ def main(argv: list[str] | None = None) -> None:
 
     from aas_refmodels import build_instance, load_model, write
     from aas_refmodels.build import builder, concepts
+    from aas_refmodels.build.values import example_values
     from aas_refmodels.io import atomic, writer
 
     spec = load_model(args.model)
-    sample = build_instance(spec)
+    values = example_values(spec)  # one record's values, keyed by idShort path (what records mode passes)
+    sample = build_instance(spec, values)
     elements = sum(1 for sm in sample.submodels for _ in traversal.walk_submodel(sm))
 
     def plain_build() -> list[model.Identifiable]:
         concepts._BUILT.clear()  # the ConceptDescriptions built again, as before the caches
         builder._STATICS.clear()  # and each element's semantic IDs and names
-        return build_instance(spec).objects()
+        return build_instance(spec, values).objects()
 
     def plain_bytes(fmt: str, objects: list[model.Identifiable]) -> bytes:
         store = model.DictIdentifiableStore(objects)
@@ -84,18 +86,18 @@ def main(argv: list[str] | None = None) -> None:
 
     def ours(fmt: str) -> Callable[[Path], None]:
         def run(target: Path) -> None:
-            write(build_instance(spec).objects(), target.with_suffix("." + fmt))
+            write(build_instance(spec, values).objects(), target.with_suffix("." + fmt))
         return run
 
     def write_only(fmt: str) -> Callable[[Path], None]:
-        objects = build_instance(spec).objects()
+        objects = build_instance(spec, values).objects()
 
         def run(target: Path) -> None:
             write(objects, target.with_suffix("." + fmt))
         return run
 
     def build_only(_target: Path) -> None:
-        build_instance(spec)
+        build_instance(spec, values)
 
     cases: dict[str, tuple[Callable[[Path], None], str | None]] = {}
     for fmt in ("json", "xml", "aasx"):
