@@ -1,9 +1,13 @@
-"""Fast JSON serialization of basyx objects: the same bytes as basyx's ``write_aas_json_file(indent=2)``.
+"""Fast JSON serialization of basyx objects: the same bytes as basyx's ``write_aas_json_file``.
 
 basyx serializes through ``json.dump`` with an ``indent``, which always runs the pure-Python encoder, and its
 encoder rebuilds its class-to-serializer table for every object. Here the serializer for each concrete class
-is looked up once, and the jsonable tree is written by :func:`dumps_indented`, which produces exactly what
-``json.dumps(obj, indent=2, ensure_ascii=False, default=…)`` produces (a property test compares them).
+is looked up once, the ``isinstance`` tests on basyx's abstract base classes are answered once per class, and
+the jsonable tree is written by :func:`dumps_indented`, which produces exactly what
+``json.dumps(obj, indent=…, ensure_ascii=…, default=…)`` produces (a property test compares them). Objects the
+builder shares read-only (:mod:`aas_refmodels.frozen`: a spec's ConceptDescriptions, semantic IDs) are rendered
+once per indentation and kept with the object; language sets are kept by content. ``indent=None,
+ensure_ascii=True`` gives the form of basyx's AASX part.
 """
 
 from __future__ import annotations
