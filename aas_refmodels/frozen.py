@@ -1,11 +1,11 @@
 """Objects shared read-only by many built models, and the writers' cache of their serialized form.
 
-What the builder shares (a spec's ConceptDescriptions and semantic IDs) is registered here; writers keep its
-serialized form with it, per object, for as long as the object lives. The builder registers what it shares (:func:`share`); a writer asks :func:`renderings` for the object's cache (a
-dict the writer fills, e.g. ``("json", indent) -> text``) and gets None for anything not registered, so an object
-a user built or changed is always serialized afresh. The registry holds weak references only: an entry leaves with
-its object, and an identity is never confused with a dead object's (the entry checks that its object is alive and
-the same). Shared objects are read-only by contract: change a copy, not the object of a built model.
+The builder registers what it shares (a spec's ConceptDescriptions, the semantic IDs of its elements) with
+:func:`share`; a writer asks :func:`renderings` for the object's cache (a dict the writer fills, e.g.
+``("json", indent) -> text``) and gets None for anything not registered, so an object a user built is always
+serialized afresh. The registry holds weak references only: an entry leaves with its object, and a new object at
+a dead one's address is not taken for it (the entry checks that its object is alive and the same). Shared
+objects are read-only by contract: change a copy, not the object of a built model.
 """
 
 from __future__ import annotations
