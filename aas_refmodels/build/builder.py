@@ -106,6 +106,10 @@ def build_instance(
 
     Raises ``ValuesError`` listing every problem: wrong type, unknown path, value not allowed, missing mandatory
     element, text a file cannot carry (XML characters, metamodel length limits).
+
+    Instances built from one spec object share its ConceptDescriptions and their elements' semantic-ID references
+    (read-only: basyx references are immutable; do not change a shared ConceptDescription in place); names and
+    descriptions are each instance's own.
     """
     index = V.index_spec(spec)
     hinter = _Hinter(spec, index)
