@@ -77,3 +77,25 @@ def test_concept_descriptions_are_built_once_per_spec():
     other = load_model("machining", base_iri="https://example.org/other/")
     assert {cd.id for cd in build_instance(other).concept_descriptions}.isdisjoint(
         {cd.id for cd in first.concept_descriptions})
+
+
+@given(_json)
+@settings(max_examples=200, deadline=None)
+def test_compact_ascii_text_as_json_dumps(value):
+    """The form of basyx's AASX part: json.dump's defaults (no indent, ASCII)."""
+    assert dumps_indented(value, _default, indent=None, ensure_ascii=True) == json.dumps(value, default=_default)
+    doc = [_Opaque(value), {"k": _Opaque([value])}]
+    assert dumps_indented(doc, _default, indent=None, ensure_ascii=True) == json.dumps(doc, default=_default)
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["en", "ko", "de", "en-US"]), st.text(min_size=1), min_size=1),
+                min_size=1, max_size=4), st.sampled_from([2, 4, None]))
+@settings(max_examples=100, deadline=None)
+def test_language_sets_remembered_by_content(sets, indent):
+    """The text of a language set is kept by content: equal sets anywhere, changed sets, other indents."""
+    objs = [model.LangStringSet(dict(s)) for s in sets]
+    doc = {"a": objs, "b": [{"c": o} for o in objs]}
+    plain = {"a": [[{"language": k, "text": v} for k, v in s.items()] for s in sets]}
+    plain["b"] = [{"c": x} for x in plain["a"]]
+    for _ in range(2):
+        assert dumps_indented(doc, _default, indent=indent) == json.dumps(plain, indent=indent, ensure_ascii=False)

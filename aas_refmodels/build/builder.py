@@ -5,15 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from basyx.aas import model
 from basyx.aas.model.concept import ConceptDescription
 
-from .. import xstypes
+from .. import frozen, xstypes
 from ..errors import ValuesError
 from ..spec import ElementSpec, ModelSpec, SubmodelSpec, example_problem
 from ..spec.loader import content_type_problem, path_problem
@@ -24,6 +26,9 @@ from .qualifiers import add_disclosure_qualifiers, disclosure_concept_descriptio
 from .refs import global_ref, names, submodel_ref, texts
 
 Kind = Literal["template", "instance"]
+_L = TypeVar("_L", bound=model.LangStringSet)
+_SEPARATOR = re.compile(r"[.\[]")
+_NUMBERED = re.compile(r"\[(\d+)\]")  # what V.indices matches after a path
 _HINTED = 20  # unknown paths that get a "did you mean" (each compares with every path of the model)
 
 _CLASSES: dict[str, type[model.SubmodelElement]] = {
@@ -105,6 +110,10 @@ def build_instance(
 
     Raises ``ValuesError`` listing every problem: wrong type, unknown path, value not allowed, missing mandatory
     element, text a file cannot carry (XML characters, metamodel length limits).
+
+    Instances built from one spec object share its ConceptDescriptions and their elements' semantic-ID references
+    (read-only: basyx references are immutable; do not change a shared ConceptDescription in place); names and
+    descriptions are each instance's own.
     """
     index = V.index_spec(spec)
     hinter = _Hinter(spec, index)
@@ -124,7 +133,7 @@ def build_instance(
         tz = V.resolve_timezone(timezone)
     except ValueError as exc:
         raise ValuesError(f"values for {spec.key}", [("timezone", str(exc))]) from None
-    filler = _Filler(flat, index, attachments_dir, allow_any_source, tz)
+    filler = _Filler(flat, index, attachments_dir, allow_any_source, tz, _statics(spec))
     filler.problems.extend(problems)
     asset = default_asset_id(spec) if asset_id is None else asset_id
     id_problem = asset_id_problem(asset)
@@ -162,6 +171,61 @@ def _common(e: ElementSpec, id_short: str | None, qualifiers: list[model.Qualifi
         id_short=id_short, display_name=names(e.name), description=texts(e.definition),
         semantic_id=global_ref(e.semantic_id),
         supplemental_semantic_id=[global_ref(s) for s in e.supplemental_semantic_ids], qualifier=qualifiers,
+    )
+
+
+class _Static(NamedTuple):
+    """What an element of an instance takes from its spec element alone, made once per spec element."""
+
+    element: ElementSpec  # held, so that its id() stays its own while the entry lives
+    name: dict[str, str]  # the texts the language sets were made from (a changed dict is noticed)
+    definition: dict[str, str]
+    display_name: model.MultiLanguageNameType
+    description: model.MultiLanguageTextType
+    semantic_id: model.ExternalReference
+    supplemental: tuple[model.ExternalReference, ...]
+
+
+# spec object -> {id(element spec): its _Static}; entries leave with the spec (weakref callback)
+_STATICS: dict[int, tuple[weakref.ref[ModelSpec], dict[int, _Static]]] = {}
+
+
+def _statics(spec: ModelSpec) -> dict[int, _Static]:
+    key = id(spec)
+    entry = _STATICS.get(key)
+    if entry is None or entry[0]() is not spec:
+        def forget(ref: weakref.ref[ModelSpec], key: int = key) -> None:
+            current = _STATICS.get(key)
+            if current is not None and current[0] is ref:
+                del _STATICS[key]
+
+        try:
+            entry = _STATICS[key] = (weakref.ref(spec, forget), {})
+        except TypeError:  # a spec type without weak references: made again for every instance
+            return {}
+    return entry[1]
+
+
+def _copy_langs(template: _L) -> _L:
+    """A new language set with the (already checked) texts of ``template``: changing it leaves others alone."""
+    new = object.__new__(type(template))
+    new.__dict__.update(template.__dict__)
+    new._dict = dict(template._dict)
+    return new
+
+
+def _instance_common(e: ElementSpec, id_short: str | None, statics: dict[int, _Static]) -> dict[str, Any]:
+    """``_common(e, id_short, [])``, with the semantic IDs shared (references are immutable; registered in
+    :mod:`aas_refmodels.frozen` for the writers) and the language sets copied from ones made once."""
+    st = statics.get(id(e))
+    if st is None or st.element is not e or st.name != e.name or st.definition != e.definition:
+        st = statics[id(e)] = _Static(
+            e, dict(e.name), dict(e.definition), names(e.name), texts(e.definition),
+            frozen.share(global_ref(e.semantic_id)),
+            tuple(frozen.share(global_ref(s)) for s in e.supplemental_semantic_ids))
+    return dict(
+        id_short=id_short, display_name=_copy_langs(st.display_name), description=_copy_langs(st.description),
+        semantic_id=st.semantic_id, supplemental_semantic_id=list(st.supplemental), qualifier=[],
     )
 
 
@@ -224,8 +288,11 @@ class _Hinter:
 
 class _Filler:
     def __init__(self, flat: dict[str, Any], index: Mapping[str, ElementSpec], attachments_dir: Path | None,
-                 allow_any_source: bool = False, tz: datetime.tzinfo | None = None) -> None:
+                 allow_any_source: bool = False, tz: datetime.tzinfo | None = None,
+                 statics: dict[int, _Static] | None = None) -> None:
         self.flat, self.index, self.dir = flat, index, attachments_dir
+        self.statics: dict[int, _Static] = {} if statics is None else statics
+        self._paths: tuple[set[str], dict[str, set[int]]] | None = None
         self.allow_any_source = allow_any_source
         self.tz = tz or V.resolve_timezone(None)
         self.used: set[str] = set()
@@ -235,12 +302,34 @@ class _Filler:
     def problem(self, path: str, message: str) -> None:
         self.problems.append((path, message))
 
+    def _index_paths(self) -> tuple[set[str], dict[str, set[int]]]:
+        """Every key and each of its prefixes that ends before a ``.`` or ``[``; prefix -> the ``[i]`` after it."""
+        if self._paths is None:
+            prefixes: set[str] = set()
+            numbered: dict[str, set[int]] = {}
+            for k in self.flat:
+                prefixes.add(k)
+                for m in _SEPARATOR.finditer(k):
+                    prefixes.add(k[:m.start()])
+                for m in _NUMBERED.finditer(k):
+                    numbered.setdefault(k[:m.start()], set()).add(int(m.group(1)))
+            self._paths = prefixes, numbered
+        return self._paths
+
+    def present(self, path: str) -> bool:
+        """``any(V.under(self.flat, path))``: a key at or below ``path``."""
+        return path in self._index_paths()[0]
+
+    def indices(self, path: str) -> list[int]:
+        """``V.indices(self.flat, path)``: the indices ``i`` of the keys ``path[i]...``."""
+        return sorted(self._index_paths()[1].get(path, ()))
+
     def elements(self, specs: tuple[ElementSpec, ...], parent: str) -> list[model.SubmodelElement]:
         out: list[model.SubmodelElement] = []
         for e in specs:
             if e.repeated:
                 base = f"{parent}.{e.base_id_short}"
-                found = V.indices(self.flat, base)
+                found = self.indices(base)
                 if not found and e.cardinality.required:
                     self.problem(base + "[0]", f"missing: at least one {e.base_id_short} is required")
                 for n, i in enumerate(found, start=1):
@@ -254,7 +343,7 @@ class _Filler:
         return out
 
     def one(self, e: ElementSpec, path: str, id_short: str | None, required: bool) -> model.SubmodelElement | None:
-        c = _common(e, id_short, [])
+        c = _instance_common(e, id_short, self.statics)
         mt = e.model_type
         if mt in V.LEAF_TYPES:
             value = self.normalized(e, self.flat[path]) if path in self.flat else V.ABSENT
@@ -266,12 +355,12 @@ class _Filler:
                     self.problem(path, f"missing mandatory {mt}{given}")
                 return None
             return self.leaf(e, path, value, c)
-        present = any(True for _ in V.under(self.flat, path))
+        present = self.present(path)
         if not present and not required:
             return None
         if mt == "SubmodelElementList":
             assert e.item is not None
-            found = V.indices(self.flat, path)
+            found = self.indices(path)
             if not found and e.item.cardinality.required:
                 self.problem(path, "missing: the list needs at least one item")
             items = [x for i in found if (x := self.one(e.item, f"{path}[{i}]", None, True)) is not None]

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from basyx.aas import model
 from basyx.aas.model.concept import ConceptDescription
 
-from .. import namespace
+from .. import frozen, namespace
 from ..spec import ElementSpec, ModelSpec
 from .refs import global_ref
 
@@ -111,12 +111,13 @@ def build_concept_descriptions(spec: ModelSpec) -> list[ConceptDescription]:
 
     They depend on the spec alone, so they are built once per spec object and the same (read-only) objects
     are shared by every model built from it: building many instances of one model in a loop does not rebuild
-    them (a spec is immutable; do not modify the ConceptDescriptions of a built model in place).
+    them (a spec is immutable; do not modify the ConceptDescriptions of a built model in place). They are
+    registered in :mod:`aas_refmodels.frozen`, so the writers serialize each of them once.
     """
     key = id(spec)
     entry = _BUILT.get(key)
     if entry is None or entry[0]() is not spec:
-        cds = tuple(concept_description(c) for c in own_concepts(spec))
+        cds = tuple(frozen.share(concept_description(c)) for c in own_concepts(spec))
         def forget(_ref: weakref.ref[ModelSpec], key: int = key) -> None:
             _BUILT.pop(key, None)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -25,6 +26,11 @@ _SEGMENT = re.compile(r"([A-Za-z][A-Za-z0-9_]*)|\[(\d+)\]")
 
 def split(path: str) -> list[str | int]:
     """``A.B[2].C`` -> ``["A", "B", 2, "C"]``; raises ValueError on a malformed path."""
+    return list(_split(path) if len(path) <= 256 else _split.__wrapped__(path))  # long keys are not kept
+
+
+@functools.lru_cache(maxsize=8192)  # the same columns arrive with every record
+def _split(path: str) -> tuple[str | int, ...]:
     parts: list[str | int] = []
     for token in path.split("."):
         if not token:
@@ -34,7 +40,7 @@ def split(path: str) -> list[str | int]:
             raise ValueError(f"malformed path segment {token!r} in {path!r}")
         for m in _SEGMENT.finditer(token):
             parts.append(m.group(1) if m.group(1) else int(m.group(2)))
-    return parts
+    return tuple(parts)
 
 
 def join(parts: list[str | int]) -> str:

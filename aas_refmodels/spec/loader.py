@@ -452,9 +452,10 @@ def example_problem(spec: ElementSpec, value: Any) -> str | None:
             v = xstypes.coerce(value, spec.value_type)
         except ValueError as exc:
             return str(exc)
-        lex = xstypes.lexical(v, spec.value_type)
-        if spec.allowed_values is not None and lex not in spec.allowed_values:
-            return f"{lex!r} is not one of the allowed values {', '.join(spec.allowed_values)}"
+        if spec.allowed_values is not None:  # the lexical form only where it is compared
+            lex = xstypes.lexical(v, spec.value_type)
+            if lex not in spec.allowed_values:
+                return f"{lex!r} is not one of the allowed values {', '.join(spec.allowed_values)}"
         return _range_problem(spec, v)
     if mt == "Range":
         if not (isinstance(value, Mapping) and set(value) <= {"min", "max"} and value) and not (
