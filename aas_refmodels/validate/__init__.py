@@ -227,7 +227,8 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         return None
     assert text is not None
     if fmt == "json":
-        doc, depth, problem = _read.load_json_depth(text, opts.limits)
+        detect = not (opts.spec_version or opts.version_evidence)
+        doc, depth, marked, problem = _read.load_json_scan(text, opts.limits, marks=detect)
         if problem is None:
             problem = _read.check_environment(doc)
         if problem:
@@ -241,7 +242,9 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         elif opts.version_evidence:
             run.version, run.version_reason = opts.version_evidence
         else:
-            evidence, run.version_reason = _read.json_version_evidence(doc)
+            # the depth walk has tested every object for the marks of 3.1: the ordered walk that names the first
+            # mark runs only when there is one
+            evidence, run.version_reason = _read.json_version_evidence(doc) if marked else (None, _read.NO_EVIDENCE)
             run.version = evidence or V31
             both = evidence is None and Layer.METAMODEL in opts.layers
             if evidence is None and not both:
