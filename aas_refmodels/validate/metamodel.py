@@ -246,55 +246,38 @@ def own_checks(doc: Any, version: str, file: str | None, *, pointers: bool = Tru
                 if lo is not None and hi is not None and lo > hi:
                     add("REF001", [*parts, "min"], f"found min {el.get('min')} greater than max {el.get('max')}")
 
-    # MM011 / MM012 / MM013 model references. Most files have no such finding: the references are found by a
-    # level walk without pointers (cheap), and the ordered walk that locates findings runs only if one has one.
-    if any(_reference_problem(ref, identifiables) for ref in _model_references(doc)):
-        for ref, parts in iter_references(doc, []):
-            if ref.get("type") != "ModelReference":
-                continue
-            problem = _reference_problem(ref, identifiables)
-            if problem:
-                code, key0, message = problem
-                add(code, [*parts, "keys", 0] if key0 else parts, message)
+    # MM011 / MM012 / MM013 model references
+    for ref, parts in iter_references(doc, []):
+        if ref.get("type") != "ModelReference":
+            continue
+        keys = ref["keys"]
+        if not keys or not all(isinstance(k, dict) for k in keys):
+            continue
+        first = keys[0]
+        ktype, kval = _str(first.get("type")), first.get("value")
+        if ktype not in _IDENTIFIABLE_KEYS or not isinstance(kval, str):
+            continue
+        target = identifiables.get(kval)
+        if target is None:
+            if ktype == "ConceptDescription":
+                add("MM013", parts, f"found a reference to ConceptDescription {kval!r}, which is not in the environment")
+            else:
+                add("MM012", parts, f"found a reference to {ktype} {kval!r}, which is not in the environment")
+            continue
+        if target.get("modelType") == "ConceptDescription" and ktype != "ConceptDescription" and len(keys) == 1:
+            add("MM011", [*parts, "keys", 0], f"found a {ktype} key for {kval!r}, which is a ConceptDescription "
+                                               "of this file: the reference means that ConceptDescription "
+                                               "(key type ConceptDescription, or an ExternalReference with a "
+                                               "GlobalReference key as semanticIds usually are)")
+            continue
+        if target.get("modelType") and ktype not in ("Identifiable",) and target.get("modelType") != ktype:
+            add("MM011", [*parts, "keys", 0], f"found {ktype} {kval!r} in the first key, but that id is a "
+                                               f"{target.get('modelType')}")
+            continue
+        problem = _resolve_keys(target, keys[1:])
+        if problem:
+            add("MM011", parts, problem)
     return out
-
-
-def _model_references(doc: Any) -> list[dict[str, Any]]:
-    """Every ModelReference object of ``doc`` (what :func:`iter_references` yields of that type, any order)."""
-    found: list[dict[str, Any]] = []
-    level = [doc] if isinstance(doc, (dict, list)) else []
-    while level:
-        found += [n for n in level if isinstance(n, dict) and n.get("type") == "ModelReference"
-                  and isinstance(n.get("keys"), list)]
-        level = [v for node in level for v in (node.values() if isinstance(node, dict) else node)
-                 if isinstance(v, (dict, list))]
-    return found
-
-
-def _reference_problem(ref: dict[str, Any], identifiables: dict[str, Any]) -> tuple[str, bool, str] | None:
-    """(code, located at the first key?, message) of a ModelReference that does not resolve, else None."""
-    keys = ref["keys"]
-    if not keys or not all(isinstance(k, dict) for k in keys):
-        return None
-    first = keys[0]
-    ktype, kval = _str(first.get("type")), first.get("value")
-    if ktype not in _IDENTIFIABLE_KEYS or not isinstance(kval, str):
-        return None
-    target = identifiables.get(kval)
-    if target is None:
-        if ktype == "ConceptDescription":
-            return "MM013", False, f"found a reference to ConceptDescription {kval!r}, which is not in the environment"
-        return "MM012", False, f"found a reference to {ktype} {kval!r}, which is not in the environment"
-    if target.get("modelType") == "ConceptDescription" and ktype != "ConceptDescription" and len(keys) == 1:
-        return "MM011", True, (f"found a {ktype} key for {kval!r}, which is a ConceptDescription "
-                               "of this file: the reference means that ConceptDescription "
-                               "(key type ConceptDescription, or an ExternalReference with a "
-                               "GlobalReference key as semanticIds usually are)")
-    if target.get("modelType") and ktype not in ("Identifiable",) and target.get("modelType") != ktype:
-        return "MM011", True, (f"found {ktype} {kval!r} in the first key, but that id is a "
-                               f"{target.get('modelType')}")
-    problem = _resolve_keys(target, keys[1:])
-    return ("MM011", False, problem) if problem else None
 
 
 def _resolve_keys(node: dict[str, Any], keys: list[Any]) -> str | None:

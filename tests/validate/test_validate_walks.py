@@ -73,11 +73,3 @@ def test_xml_depth_counts_like_the_generic_walk(children: list[Any], stop: int) 
     """Comments and processing instructions count as a level, as ``iter`` over an lxml element yields them."""
     root = etree.fromstring("<r>" + "".join(_xml(c) for c in children) + "</r>")
     assert _read._xml_depth(root, stop) == _read._depth(root, iter, stop)
-
-
-@settings(max_examples=400, deadline=None)
-@given(_JSON)
-def test_model_references_are_those_of_the_ordered_walk(doc: Any) -> None:
-    """The pointer-free walk that decides whether the located walk of MM011-MM013 must run finds the same set."""
-    ordered = sorted(id(ref) for ref, _ in metamodel.iter_references(doc, []) if ref.get("type") == "ModelReference")
-    assert sorted(id(ref) for ref in metamodel._model_references(doc)) == ordered
