@@ -405,9 +405,8 @@ def _layers(run: _Run, data: bytes, text: str | None, fmt: str, file: str, doc: 
                 else:
                     run.findings += schema.check_xml(tree, path, version, file)
                 run.ran(Layer.SCHEMA, t0)
-    # an XML tree declared in another encoding than UTF-8 is not what aas-core reads from the decoded text
-    own_tree = tree if fmt == "xml" and str(tree.docinfo.encoding).upper() in ("UTF-8", "UTF8") else None
-    tree = None  # used up by the deserialize layer; parsed again only if a finding needs an XML line
+    if fmt == "xml":
+        tree = None  # large: released for the layers below; parsed again only if a finding needs an XML line
 
     # deserialize
     env = None
@@ -421,10 +420,10 @@ def _layers(run: _Run, data: bytes, text: str | None, fmt: str, file: str, doc: 
                 run.findings += found
                 pruned = env is not None and bool(found)
             else:
-                env, f = deserialize.from_xml(text, version, file, own_tree)
+                assert text is not None
+                env, f = deserialize.from_xml(text, version, file)
                 if f:
                     run.findings.append(f)
-        own_tree = None
         with _Guard(run, Layer.DESERIALIZE, file):
             if version == V31 and opts.basyx:
                 run.findings += deserialize.basyx_read(data, fmt, version, file)

@@ -145,16 +145,9 @@ def _remapper(removals: list[tuple[tuple[Any, ...], int]]) -> Any:
     return remap
 
 
-def from_xml(text: str | None, version: str, file: str | None, tree: Any = None) -> tuple[Any, Finding | None]:
-    """aas-core's XML read of ``text``; or of the lxml ``tree`` already parsed from it (its start/end events are
-    what aas-core would parse from the text: this saves the second parse). aas-core clears each element it has
-    read: the tree is used up."""
+def from_xml(text: str, version: str, file: str | None) -> tuple[Any, Finding | None]:
     xmlization = _module(version, "xmlization")
     try:
-        if tree is not None:
-            from lxml import etree
-            return xmlization.environment_from_iterparse(etree.iterwalk(tree.getroot(), events=("start", "end"))), None
-        assert text is not None
         return xmlization.environment_from_str(text), None
     except xmlization.DeserializationException as exc:
         path = "".join(p if p.startswith("[") else "." + p for p in _xml_parts(exc.path)[1:]).lstrip(".")
