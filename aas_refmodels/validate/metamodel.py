@@ -165,8 +165,7 @@ def iter_references(node: Any, parts: list[Any]) -> Iterator[tuple[dict[str, Any
     Depth-first; a node's pointer is kept as a link to its parent's (``(link, key)``) and made a list only
     for the references yielded (one list per visited container made this walk cost as much as aas-core's).
     """
-    Link = Any
-    stack: list[tuple[Any, Link]] = [(node, None)]
+    stack: list[tuple[Any, Any]] = [(node, None)]  # (node, link: None or (parent link, key))
     while stack:
         cur, link = stack.pop()
         if isinstance(cur, dict):
