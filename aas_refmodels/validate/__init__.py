@@ -148,6 +148,7 @@ class _Run:
         self.version: str | None = None
         self.version_reason: str | None = None
         self.package_view: Any = None  # profiles.PackageView of the AASX around the document (package layer)
+        self.handover: list[Any] = []  # (text, tree) of an XML document, taken by _layers: no caller frame holds them
 
     def problem(self, p: _read.Problem, file: str | None = None) -> None:
         self.findings.append(finding(p.code, ModelPath("Environment"), p.message, self.version,
@@ -264,7 +265,11 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             run.version, run.version_reason = version, f"{version} from the XML namespace"
     assert run.version is not None
     if fmt == "xml":
-        return _deep(depth, _layers, run, data, text, fmt, file, None, tree)
+        # handed over, not passed: an argument stays referenced by this frame while the layers run, and the tree
+        # and the text are large (the layers drop them as soon as none of them needs them any more)
+        run.handover = [text, tree]
+        del text, tree
+        return _deep(depth, _layers, run, data, None, fmt, file, None, None)
     first = len(run.findings)
     layers_before = dict(run.layers)
     result = _deep(depth, _layers, run, data, text, fmt, file, doc, None)
@@ -390,6 +395,9 @@ def _layers(run: _Run, data: bytes, text: str | None, fmt: str, file: str, doc: 
     opts = run.opts
     version = run.version
     assert version is not None
+    if run.handover:
+        text, tree = run.handover
+        run.handover = []
 
     # schema
     if run.wanted(Layer.SCHEMA):
