@@ -291,26 +291,28 @@ def _tally(findings: Iterable[Finding]) -> str:
 
 def _decide_version(run: _Run, first: int, layers_before: dict[Layer, LayerResult], depth: int, data: bytes,
                     text: str | None, file: str, doc: Any) -> None:
-    """No version evidence: the metamodel checks run under 3.0 as well; the report takes the version under
-    which the file is valid (3.1 when valid under both or neither) and names the other verdict."""
+    """No version evidence: the file is read as the current version 3.1. Only when it has deserialization or
+    metamodel errors as 3.1 do the metamodel checks run under 3.0 as well, to tell which version it fits: the
+    report takes the version under which the file is valid (3.1 when valid under neither) and names the other
+    verdict."""
     errors31 = _metamodel_errors(run.findings[first:])
+    base = run.version_reason or ""
+    if not errors31:
+        run.version_reason = f"{base}; read as 3.1; --spec-version 3.0 checks it as 3.0"
+        return
     t0 = time.perf_counter()
     findings30 = _deep(depth, _metamodel_findings, doc, V30, file)
     errors30 = _metamodel_errors(findings30)
     layer = run.layers.get(Layer.METAMODEL)
     if layer is not None and layer.seconds is not None:  # the 3.0 pass is part of the metamodel layer's time
         run.layers[Layer.METAMODEL] = dataclasses.replace(layer, seconds=layer.seconds + time.perf_counter() - t0)
-    base = run.version_reason or ""
-    if errors31 and not errors30:
+    if not errors30:
         del run.findings[first:]
         run.layers.clear()
         run.layers.update(layers_before)
         run.version = V30
         _deep(depth, _layers, run, data, text, "json", file, doc, None)
         run.version_reason = f"{base}; valid as 3.0; as 3.1: {_tally(errors31)}"
-    elif not errors31:
-        run.version_reason = f"{base}; valid as 3.1; " + (f"as 3.0: {_tally(errors30)}" if errors30
-                                                           else "also valid as 3.0")
     else:
         run.version_reason = (f"{base}; invalid as 3.1 and as 3.0 (as 3.0: {_tally(errors30)}); "
                               "reported as 3.1")
