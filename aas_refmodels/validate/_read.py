@@ -205,7 +205,8 @@ def json_version_evidence(doc: Any) -> tuple[str | None, str]:
     first/second, ids over 2000 characters. The IEC 61360 data specification template IRI is *no* evidence:
     V3.1 files published by the IDTA carry ``…/DataSpecificationIec61360/3/0`` as often as V3.0 files do, and
     aasref writes ``…/3`` in both. One-character idShorts are no evidence of 3.0 either: they are a frequent
-    error in 3.1 files. Without evidence the caller checks the metamodel under both versions.
+    error in 3.1 files. Without evidence the caller reads the file as 3.1 (and checks it under 3.0 as well only
+    when it has metamodel errors as 3.1).
     """
     m31: list[str] = []
     stack = [doc]
