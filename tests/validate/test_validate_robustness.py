@@ -215,6 +215,15 @@ def test_without_evidence_a_file_valid_only_as_30_is_reported_as_30(schema_dir, 
     assert "AASd-002" in validate(dumps(env), schema_dir=schema_dir, spec_version="3.1").codes
 
 
+def test_without_evidence_a_file_invalid_as_both_is_reported_as_31_naming_the_30_verdict(schema_dir):
+    env = _list_children_with_idshorts()  # AASd-120 as 3.0
+    el(env, "Speed")["idShort"] = "S"  # AASd-002 as 3.1
+    report = validate(dumps(env), schema_dir=schema_dir)
+    assert report.version == "3.1" and "AASd-002" in report.codes and "AASd-120" not in report.codes
+    assert "invalid as 3.1 and as 3.0 (as 3.0: AASd-120 ×" in report.version_reason
+    assert report.version_reason.endswith("reported as 3.1")
+
+
 def test_iec61360_template_iri_is_no_evidence(schema_dir):
     env = _list_children_with_idshorts()
     env["conceptDescriptions"][0]["embeddedDataSpecifications"][0]["dataSpecification"]["keys"][0]["value"] = \
