@@ -125,7 +125,9 @@ def child(op: str, path: str, fmt: str, version: str, schema_dir: str) -> dict:
     elif op == "aasref":
         report = validate(data, schema_dir=schema_dir)
         assert not report.errors, report.codes[:5]
-        assert report.version == version, report.version_reason
+        # JSON carries no version: a valid file without 3.1-only content is read as 3.1
+        assert report.version == version or (fmt == "json" and "read as 3.1" in str(report.version_reason)), \
+            report.version_reason
         extra = {lr.layer.value: round(lr.seconds, 3) for lr in report.layers if lr.seconds is not None}
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0

@@ -148,6 +148,7 @@ class _Run:
         self.version: str | None = None
         self.version_reason: str | None = None
         self.package_view: Any = None  # profiles.PackageView of the AASX around the document (package layer)
+        self.handover: list[Any] = []  # (text, tree) of an XML document, taken by _layers: no caller frame holds them
 
     def problem(self, p: _read.Problem, file: str | None = None) -> None:
         self.findings.append(finding(p.code, ModelPath("Environment"), p.message, self.version,
@@ -227,7 +228,8 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         return None
     assert text is not None
     if fmt == "json":
-        doc, depth, problem = _read.load_json_depth(text, opts.limits)
+        detect = not (opts.spec_version or opts.version_evidence)
+        doc, depth, marked, problem = _read.load_json_scan(text, opts.limits, marks=detect)
         if problem is None:
             problem = _read.check_environment(doc)
         if problem:
@@ -241,7 +243,9 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
         elif opts.version_evidence:
             run.version, run.version_reason = opts.version_evidence
         else:
-            evidence, run.version_reason = _read.json_version_evidence(doc)
+            # the depth walk has tested every object for the marks of 3.1: the ordered walk that names the first
+            # mark runs only when there is one
+            evidence, run.version_reason = _read.json_version_evidence(doc) if marked else (None, _read.NO_EVIDENCE)
             run.version = evidence or V31
             both = evidence is None and Layer.METAMODEL in opts.layers
             if evidence is None and not both:
@@ -261,7 +265,11 @@ def validate_document(run: _Run, data: bytes, fmt: str, file: str) -> Any:
             run.version, run.version_reason = version, f"{version} from the XML namespace"
     assert run.version is not None
     if fmt == "xml":
-        return _deep(depth, _layers, run, data, text, fmt, file, None, tree)
+        # handed over, not passed: an argument stays referenced by this frame while the layers run, and the tree
+        # and the text are large (the layers drop them as soon as none of them needs them any more)
+        run.handover = [text, tree]
+        del text, tree
+        return _deep(depth, _layers, run, data, None, fmt, file, None, None)
     first = len(run.findings)
     layers_before = dict(run.layers)
     result = _deep(depth, _layers, run, data, text, fmt, file, doc, None)
@@ -283,26 +291,28 @@ def _tally(findings: Iterable[Finding]) -> str:
 
 def _decide_version(run: _Run, first: int, layers_before: dict[Layer, LayerResult], depth: int, data: bytes,
                     text: str | None, file: str, doc: Any) -> None:
-    """No version evidence: the metamodel checks run under 3.0 as well; the report takes the version under
-    which the file is valid (3.1 when valid under both or neither) and names the other verdict."""
+    """No version evidence: the file is read as the current version 3.1. Only when it has deserialization or
+    metamodel errors as 3.1 do the metamodel checks run under 3.0 as well, to tell which version it fits: the
+    report takes the version under which the file is valid (3.1 when valid under neither) and names the other
+    verdict."""
     errors31 = _metamodel_errors(run.findings[first:])
+    base = run.version_reason or ""
+    if not errors31:
+        run.version_reason = f"{base}; read as 3.1; --spec-version 3.0 checks it as 3.0"
+        return
     t0 = time.perf_counter()
     findings30 = _deep(depth, _metamodel_findings, doc, V30, file)
     errors30 = _metamodel_errors(findings30)
     layer = run.layers.get(Layer.METAMODEL)
     if layer is not None and layer.seconds is not None:  # the 3.0 pass is part of the metamodel layer's time
         run.layers[Layer.METAMODEL] = dataclasses.replace(layer, seconds=layer.seconds + time.perf_counter() - t0)
-    base = run.version_reason or ""
-    if errors31 and not errors30:
+    if not errors30:
         del run.findings[first:]
         run.layers.clear()
         run.layers.update(layers_before)
         run.version = V30
         _deep(depth, _layers, run, data, text, "json", file, doc, None)
         run.version_reason = f"{base}; valid as 3.0; as 3.1: {_tally(errors31)}"
-    elif not errors31:
-        run.version_reason = f"{base}; valid as 3.1; " + (f"as 3.0: {_tally(errors30)}" if errors30
-                                                           else "also valid as 3.0")
     else:
         run.version_reason = (f"{base}; invalid as 3.1 and as 3.0 (as 3.0: {_tally(errors30)}); "
                               "reported as 3.1")
@@ -387,6 +397,9 @@ def _layers(run: _Run, data: bytes, text: str | None, fmt: str, file: str, doc: 
     opts = run.opts
     version = run.version
     assert version is not None
+    if run.handover:
+        text, tree = run.handover
+        run.handover = []
 
     # schema
     if run.wanted(Layer.SCHEMA):

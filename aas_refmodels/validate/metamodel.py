@@ -160,20 +160,30 @@ def iter_elements(sm: dict[str, Any], base: list[Any]) -> Iterator[tuple[dict[st
 
 
 def iter_references(node: Any, parts: list[Any]) -> Iterator[tuple[dict[str, Any], list[Any]]]:
-    """Every Reference object (dict with ``type`` and ``keys``) below ``node``."""
-    stack: list[tuple[Any, list[Any]]] = [(node, parts)]
+    """Every Reference object (dict with ``type`` and ``keys``) below ``node``.
+
+    Depth-first; a node's pointer is kept as a link to its parent's (``(link, key)``) and made a list only
+    for the references yielded (one list per visited container made this walk cost as much as aas-core's).
+    """
+    stack: list[tuple[Any, Any]] = [(node, None)]  # (node, link: None or (parent link, key))
     while stack:
-        cur, p = stack.pop()
+        cur, link = stack.pop()
         if isinstance(cur, dict):
             if isinstance(cur.get("keys"), list) and cur.get("type") in ("ModelReference", "ExternalReference"):
-                yield cur, p
-            for k, v in cur.items():
-                if isinstance(v, (dict, list)):
-                    stack.append((v, [*p, k]))
+                yield cur, _unlink(parts, link)
+            stack += [(v, (link, k)) for k, v in cur.items() if isinstance(v, (dict, list))]
         elif isinstance(cur, list):
-            for i, v in enumerate(cur):
-                if isinstance(v, (dict, list)):
-                    stack.append((v, [*p, i]))
+            stack += [(v, (link, i)) for i, v in enumerate(cur) if isinstance(v, (dict, list))]
+
+
+def _unlink(base: list[Any], link: Any) -> list[Any]:
+    """Pointer parts of a ``(parent link, key)`` chain below ``base``."""
+    tail: list[Any] = []
+    while link is not None:
+        link, key = link
+        tail.append(key)
+    tail.reverse()
+    return [*base, *tail]
 
 
 def _str(value: Any) -> str | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ..findings import Layer, ModelPath, SourceLocation
-from . import _read
+from . import _paths, _read
 from ._make import finding
 from .metamodel import iter_elements
 
@@ -207,11 +207,11 @@ def validate_package(run: _Run, data: bytes, collect_parts: list[Any] | None = N
         doc = validate_document(run, data_part, fmt, f"{run.label}!/{spec}")
         if doc is not None:
             with _Guard(run, Layer.PACKAGE, f"{run.label}!/{spec}"):
-                for path, value in _file_targets(doc):
+                for parts, value in _file_targets(doc):
                     part_name = _package_part(value)
                     if part_name is not None and part_name not in names and part_name not in refused:
                         _add(run, "PKG008", f"found File value {value!r}, which is not a part of the package", None,
-                             path)
+                             _paths.model_path(doc, parts))
     zf.close()
 
 
@@ -271,23 +271,24 @@ def _package_part(value: str) -> str | None:
     return posixpath.normpath("/" + path).lstrip("/")
 
 
-def _file_targets(doc: Any) -> list[tuple[ModelPath, str]]:
-    from . import _paths
-    out = []
+def _file_targets(doc: Any) -> list[tuple[list[Any], str]]:
+    """(pointer parts, value) of every File value and default thumbnail path (the model path is made only for
+    a finding: most values are URLs, not package parts)."""
+    out: list[tuple[list[Any], str]] = []
     submodels = doc.get("submodels") if isinstance(doc, dict) else None
     for si, sm in enumerate(submodels if isinstance(submodels, list) else []):
         if not isinstance(sm, dict):
             continue
         for el, parts, _ in iter_elements(sm, ["submodels", si]):
             if el.get("modelType") == "File" and isinstance(el.get("value"), str) and el["value"]:
-                out.append((_paths.model_path(doc, [*parts, "value"]), el["value"]))
+                out.append(([*parts, "value"], el["value"]))
     shells = doc.get("assetAdministrationShells") if isinstance(doc, dict) else None
     for ai, aas in enumerate(shells if isinstance(shells, list) else []):
         info = aas.get("assetInformation") if isinstance(aas, dict) else None
         thumb = info.get("defaultThumbnail") if isinstance(info, dict) else None
         if isinstance(thumb, dict) and isinstance(thumb.get("path"), str) and thumb["path"]:
-            out.append((_paths.model_path(doc, ["assetAdministrationShells", ai, "assetInformation",
-                                                "defaultThumbnail", "path"]), thumb["path"]))
+            out.append((["assetAdministrationShells", ai, "assetInformation", "defaultThumbnail", "path"],
+                        thumb["path"]))
     return out
 
 

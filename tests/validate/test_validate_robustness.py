@@ -19,6 +19,7 @@ from aas_refmodels import rules
 from aas_refmodels.cli.validate_cmds import explain_cmd, validate_cmd
 from aas_refmodels.findings import Severity
 from aas_refmodels.validate import Limits, output, read_limited, validate
+from aas_refmodels.validate._read import NO_EVIDENCE
 
 CRASH = Path(__file__).resolve().parent / "crash_corpus"
 EXPECTED: dict[str, str] = json.loads((CRASH / "expected.json").read_text(encoding="utf-8"))
@@ -152,29 +153,75 @@ def _list_children_with_idshorts() -> dict:
     return env
 
 
-def test_own_30_build_is_valid_as_30_and_the_reason_names_the_evidence(schema_dir):
+def _count_30_verifies(monkeypatch) -> list[str]:
+    """Records the version of every aas-core verification (metamodel.verify) of the run."""
+    from aas_refmodels.validate import metamodel
+    calls: list[str] = []
+    real = metamodel.verify
+
+    def counting(env, version, *args, **kw):
+        calls.append(version)
+        return real(env, version, *args, **kw)
+
+    monkeypatch.setattr(metamodel, "verify", counting)
+    return calls
+
+
+def test_own_30_build_is_read_as_31_without_evidence_and_the_reason_says_how_to_check_30(schema_dir):
     report = validate(emitted("machining", "instance", "3.0", "json"), schema_dir=schema_dir)
-    assert report.findings == ()
-    assert "no version evidence" in report.version_reason and "also valid as 3.0" in report.version_reason
+    assert report.findings == () and report.version == "3.1"
+    assert report.version_reason.startswith("no version evidence")
+    assert "read as 3.1; --spec-version 3.0 checks it as 3.0" in report.version_reason
     forced = validate(emitted("machining", "instance", "3.0", "json"), schema_dir=schema_dir, spec_version="3.0")
     assert forced.version == "3.0" and forced.findings == ()
 
 
-def test_without_evidence_a_file_valid_as_31_is_reported_so_with_the_30_verdict(schema_dir):
-    env = _list_children_with_idshorts()
+def test_without_evidence_a_file_valid_as_31_is_read_as_31_with_no_30_pass(schema_dir, monkeypatch):
+    env = _list_children_with_idshorts()  # invalid as 3.0 (AASd-120): a 3.0 pass would name it in the reason
+    calls = _count_30_verifies(monkeypatch)
+    import aas_refmodels.validate as validate_pkg
+
+    def no_30_pass(*args, **kw):
+        raise AssertionError("the 3.0 pass ran for a file valid as 3.1")
+
+    monkeypatch.setattr(validate_pkg, "_metamodel_findings", no_30_pass)
     report = validate(dumps(env), schema_dir=schema_dir)
-    assert report.version == "3.1" and report.ok
-    as30 = validate(dumps(env), schema_dir=schema_dir, spec_version="3.0").codes.count("AASd-120")
-    assert as30 >= 1 and f"valid as 3.1; as 3.0: AASd-120 ×{as30}" in report.version_reason
+    assert report.version == "3.1" and report.ok and report.codes == []
+    assert report.version_reason == f"{NO_EVIDENCE}; read as 3.1; --spec-version 3.0 checks it as 3.0"
+    assert calls == ["3.1"]  # one aas-core verification, under 3.1
+    assert validate(dumps(env), schema_dir=schema_dir, spec_version="3.0").codes.count("AASd-120") >= 1
 
 
-def test_without_evidence_a_file_valid_only_as_30_is_reported_as_30(schema_dir):
+def test_without_evidence_the_cli_report_says_read_as_31(schema_dir, tmp_path):
+    src, out = tmp_path / "model.json", tmp_path / "report.json"
+    src.write_bytes(dumps(_list_children_with_idshorts()))
+    res = run_cli([str(src), "--format", "json", "-o", str(out)], schema_dir)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    report = doc["reports"][0] if "reports" in doc else doc
+    assert report["version"] == "3.1" and "read as 3.1" in report["versionReason"]
+    assert "valid as 3.0" not in report["versionReason"]
+
+
+def test_without_evidence_a_file_valid_only_as_30_is_reported_as_30(schema_dir, monkeypatch):
     env = base_env()
     el(env, "Speed")["idShort"] = "S"  # one character: 3.0 allows it, 3.1 does not (AASd-002)
+    calls = _count_30_verifies(monkeypatch)
     report = validate(dumps(env), schema_dir=schema_dir)
+    assert calls[0] == "3.1" and "3.0" in calls  # the 3.1 errors start the 3.0 pass
     assert report.version == "3.0" and report.ok and "AASd-002" not in report.codes
     assert "valid as 3.0; as 3.1: AASd-002 ×1" in report.version_reason
+    assert "read as 3.1" not in report.version_reason
     assert "AASd-002" in validate(dumps(env), schema_dir=schema_dir, spec_version="3.1").codes
+
+
+def test_without_evidence_a_file_invalid_as_both_is_reported_as_31_naming_the_30_verdict(schema_dir):
+    env = _list_children_with_idshorts()  # AASd-120 as 3.0
+    el(env, "Speed")["idShort"] = "S"  # AASd-002 as 3.1
+    report = validate(dumps(env), schema_dir=schema_dir)
+    assert report.version == "3.1" and "AASd-002" in report.codes and "AASd-120" not in report.codes
+    assert "invalid as 3.1 and as 3.0 (as 3.0: AASd-120 ×" in report.version_reason
+    assert report.version_reason.endswith("reported as 3.1")
 
 
 def test_iec61360_template_iri_is_no_evidence(schema_dir):

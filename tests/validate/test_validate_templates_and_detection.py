@@ -135,7 +135,7 @@ def test_json_markers(schema_dir):
         "https://admin-shell.io/DataSpecificationTemplates/DataSpecificationIEC61360/3/0"
     report = validate(dumps(env), schema_dir=schema_dir)  # the template IRI is no evidence of 3.0 (issue 8)
     assert report.version == "3.1" and report.version_reason.startswith("no version evidence")
-    assert "valid as 3.1; also valid as 3.0" in report.version_reason
+    assert "read as 3.1; --spec-version 3.0 checks it as 3.0" in report.version_reason
     forced = validate(dumps(env), schema_dir=schema_dir, spec_version="3.1")
     assert forced.version == "3.1" and "forced" in forced.version_reason
 
