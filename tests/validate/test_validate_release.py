@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 from aas_refmodels.validate import deserialize, schema, validate
-from benchmarks.synth import document
+
+# the benchmark's synthetic documents, loaded by file path: CI runs the tests against the installed wheel, where
+# the repository root (and so the ``benchmarks`` folder) is not importable
+_SYNTH = Path(__file__).resolve().parents[2] / "benchmarks" / "synth.py"
+_spec = importlib.util.spec_from_file_location("_aasref_bench_synth", _SYNTH)
+assert _spec is not None and _spec.loader is not None
+_synth = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_synth)
+document = _synth.document
 
 
 def _holders(target_id: int) -> list[str]:
